@@ -1,0 +1,86 @@
+/**
+ * Writes an OfxNode tree as an OFX file: 1.x SGML (9-line header, CRLF, unclosed leaves) or 2.x XML
+ * (XML declaration and the OFX processing instruction). Used for requests we send and for the
+ * simulated bank's responses, so both families are produced by one piece of code.
+ */
+import { XMLBuilder } from 'fast-xml-parser';
+import type { OfxNode } from './tree.ts';
+import type { OfxFormat } from './types.ts';
+
+export interface SerializeOptions {
+  /** "102", "103" (SGML) or "200", "203", "211", "220" (XML). */
+  version: string;
+  /** Defaults to NONE; a fresh UUID is usual for requests. */
+  newFileUid?: string;
+  oldFileUid?: string;
+}
+
+export function formatOfVersion(version: string): OfxFormat {
+  return version.startsWith('1') ? 'sgml' : 'xml';
+}
+
+export function serializeOfx(root: OfxNode, options: SerializeOptions): string {
+  return formatOfVersion(options.version) === 'sgml' ? serializeSgml(root, options) : serializeXml(root, options);
+}
+
+function sgmlHeader(o: SerializeOptions): string {
+  return [
+    'OFXHEADER:100',
+    'DATA:OFXSGML',
+    `VERSION:${o.version}`,
+    'SECURITY:NONE',
+    'ENCODING:USASCII',
+    'CHARSET:1252',
+    'COMPRESSION:NONE',
+    `OLDFILEUID:${o.oldFileUid ?? 'NONE'}`,
+    `NEWFILEUID:${o.newFileUid ?? 'NONE'}`,
+    '',
+    '',
+  ].join('\r\n');
+}
+
+function xmlHeader(o: SerializeOptions): string {
+  return (
+    '<?xml version="1.0" encoding="UTF-8" standalone="no"?>\r\n' +
+    `<?OFX OFXHEADER="200" VERSION="${o.version}" SECURITY="NONE" OLDFILEUID="${o.oldFileUid ?? 'NONE'}" NEWFILEUID="${o.newFileUid ?? 'NONE'}"?>\r\n`
+  );
+}
+
+/** SGML escaping: the spec asks for &lt; &gt; &amp; in data; nothing else is special. */
+export function escapeSgml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+function serializeSgml(root: OfxNode, o: SerializeOptions): string {
+  const out: string[] = [sgmlHeader(o)];
+  const walk = (node: OfxNode): void => {
+    if (node.children) {
+      out.push(`<${node.name}>\r\n`);
+      for (const c of node.children) walk(c);
+      out.push(`</${node.name}>\r\n`);
+    } else {
+      out.push(`<${node.name}>${escapeSgml(node.value ?? '')}\r\n`);
+    }
+  };
+  walk(root);
+  return out.join('');
+}
+
+type Ordered = Record<string, Ordered[] | { '#text': string }[]>;
+
+function toOrdered(node: OfxNode): Ordered {
+  if (node.children) return { [node.name]: node.children.map(toOrdered) };
+  return { [node.name]: [{ '#text': node.value ?? '' }] };
+}
+
+const builder = new XMLBuilder({
+  preserveOrder: true,
+  format: true,
+  indentBy: '  ',
+  suppressEmptyNode: false,
+  processEntities: true,
+});
+
+function serializeXml(root: OfxNode, o: SerializeOptions): string {
+  return xmlHeader(o) + (builder.build([toOrdered(root)]) as string).replace(/^\n/, '').replace(/\n/g, '\r\n');
+}
