@@ -1,0 +1,100 @@
+/**
+ * ACCESSKEYs the bank hands out after a passed challenge, stored encrypted. At most one live key per connection;
+ * replaced or rejected keys are kept as dropped rows (without use) so a connection's history can be read.
+ */
+import { and, eq, isNull } from 'drizzle-orm';
+import type { KeyStore } from '../../core/sync/types.ts';
+import type { Database, Executor } from '../connection.ts';
+import { accessKeys, connections } from '../schema.ts';
+import { oneLine } from '../one-line.ts';
+import type { SecretBox } from '../secrets.ts';
+import { secretAad } from './connections.ts';
+
+export class DbKeyStore implements KeyStore {
+  constructor(
+    private readonly db: Database,
+    private readonly box: SecretBox,
+  ) {}
+
+  /** The live key, decrypted; marks it used. Throws SecretKeyMismatchError when the key file changed. */
+  async get(connectionId: string): Promise<string | null> {
+    const id = parseConnectionId(connectionId);
+    return this.db.orm.transaction((tx) => {
+      const live = tx
+        .select({ id: accessKeys.id, encryptedKey: accessKeys.encryptedKey, clientUid: connections.clientUid })
+        .from(accessKeys)
+        .innerJoin(connections, eq(connections.id, accessKeys.connectionId))
+        .where(and(eq(accessKeys.connectionId, id), isNull(accessKeys.droppedAt)))
+        .get();
+      if (!live) return null;
+      const key = this.box.decrypt(live.encryptedKey, secretAad(live.clientUid, 'access-key'));
+      tx.update(accessKeys).set({ lastUsedAt: new Date().toISOString() }).where(eq(accessKeys.id, live.id)).run();
+      return key;
+    }, { behavior: 'immediate' });
+  }
+
+  /** Stores a new key, dropping the one it replaces, in one transaction. */
+  async set(connectionId: string, accessKey: string): Promise<void> {
+    const id = parseConnectionId(connectionId);
+    this.db.orm.transaction(
+      (tx) => {
+        const connection = tx
+          .select({ clientUid: connections.clientUid })
+          .from(connections)
+          .where(eq(connections.id, id))
+          .get();
+        if (!connection) throw new Error(`connection ${id} does not exist`);
+        dropLiveKey(tx, id, 'replaced by a new key');
+        tx.insert(accessKeys)
+          .values({
+            connectionId: id,
+            encryptedKey: this.box.encrypt(accessKey, secretAad(connection.clientUid, 'access-key')),
+            receivedAt: new Date().toISOString(),
+          })
+          .run();
+      },
+      { behavior: 'immediate' },
+    );
+  }
+
+  async clear(connectionId: string, reason: string): Promise<void> {
+    dropLiveKey(this.db.orm, parseConnectionId(connectionId), reason);
+  }
+}
+
+/** `bank forget-key`: the next sync signs on without a key (and the bank will likely challenge again). */
+export function forgetKey(db: Database, connectionId: number, reason = 'forgotten at the user\'s request'): boolean {
+  return dropLiveKey(db.orm, connectionId, reason);
+}
+
+/** When the live key arrived and was last sent, without the key itself; null when there is none. */
+export interface LiveKeyInfo {
+  receivedAt: string;
+  lastUsedAt: string | null;
+}
+
+export function liveKeyInfo(db: Database, connectionId: number): LiveKeyInfo | null {
+  return (
+    db.orm
+      .select({ receivedAt: accessKeys.receivedAt, lastUsedAt: accessKeys.lastUsedAt })
+      .from(accessKeys)
+      .where(and(eq(accessKeys.connectionId, connectionId), isNull(accessKeys.droppedAt)))
+      .get() ?? null
+  );
+}
+
+function dropLiveKey(executor: Executor, connectionId: number, reason: string): boolean {
+  const result = executor
+    .update(accessKeys)
+    .set({ droppedAt: new Date().toISOString(), droppedReason: oneLine(reason) })
+    .where(and(eq(accessKeys.connectionId, connectionId), isNull(accessKeys.droppedAt)))
+    .run();
+  return result.changes > 0;
+}
+
+/** KeyStore ids are the decimal row ids `toConnectionConfig` hands out. */
+export function parseConnectionId(id: string): number {
+  if (!/^[1-9][0-9]*$/.test(id)) throw new Error(`not a connection id: ${JSON.stringify(id)}`);
+  return Number(id);
+}
+

@@ -1,0 +1,33 @@
+/** Members: the people who own connections, known by Discord user id or (command line) a local name. */
+import { eq } from 'drizzle-orm';
+import type { Database } from '../connection.ts';
+import { members } from '../schema.ts';
+import type { Member } from '../schema.ts';
+
+/** The command-line member for a local name such as `local:alice`, created on first use. */
+export function ensureLocalMember(db: Database, name: string): Member {
+  db.orm.insert(members).values({ localName: name, displayName: name }).onConflictDoNothing().run();
+  return must(db.orm.select().from(members).where(eq(members.localName, name)).get(), name);
+}
+
+/** The member behind a Discord user, created on first use; the display name follows the latest seen. */
+export function ensureDiscordMember(db: Database, discordUserId: string, displayName: string): Member {
+  return must(
+    db.orm
+      .insert(members)
+      .values({ discordUserId, displayName })
+      .onConflictDoUpdate({ target: members.discordUserId, set: { displayName } })
+      .returning()
+      .get(),
+    discordUserId,
+  );
+}
+
+export function getMember(db: Database, id: number): Member | null {
+  return db.orm.select().from(members).where(eq(members.id, id)).get() ?? null;
+}
+
+function must(member: Member | undefined, who: string): Member {
+  if (!member) throw new Error(`member ${who} was neither found nor created`);
+  return member;
+}

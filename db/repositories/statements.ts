@@ -1,0 +1,89 @@
+/** Writing what one sync downloaded: accounts, new transactions and balances, all or nothing. */
+import { eq } from 'drizzle-orm';
+import type { AccountKind, Statement, Transaction } from '../../core/ofx/types.ts';
+import type { Database } from '../connection.ts';
+import { accounts, transactions } from '../schema.ts';
+import { upsertAccount } from './accounts.ts';
+
+export interface SavedStatement {
+  /** ACCTID as the bank knows it. */
+  accountId: string;
+  kind: AccountKind;
+  /** The accounts row. */
+  accountRowId: number;
+  /** Transactions not stored before (by FITID within the account). */
+  newTransactions: number;
+  ledgerBalance: string | null;
+  availableBalance: string | null;
+}
+
+/** Rows per INSERT, well under SQLite's bound-parameter limit. */
+const insertBatch = 500;
+
+/**
+ * Stores the statements of one sync in ONE transaction: a failure anywhere leaves the database as it was, so a
+ * retried sync never finds half a statement. Transactions already stored (same account and FITID) are skipped.
+ */
+export function saveStatements(
+  db: Database,
+  runId: number | null,
+  connectionId: number,
+  statements: readonly Statement[],
+): SavedStatement[] {
+  return db.orm.transaction(
+    (tx) =>
+      statements.map((statement) => {
+        let account = upsertAccount(tx, connectionId, statement.account, { currency: statement.currency });
+        const { ledgerBalance, availableBalance } = statement;
+        if (ledgerBalance || availableBalance) {
+          account =
+            tx
+              .update(accounts)
+              .set({
+                ...(ledgerBalance && { ledgerBalance: ledgerBalance.amount, ledgerBalanceAsOf: ledgerBalance.asOf }),
+                ...(availableBalance && {
+                  availableBalance: availableBalance.amount,
+                  availableBalanceAsOf: availableBalance.asOf,
+                }),
+              })
+              .where(eq(accounts.id, account.id))
+              .returning()
+              .get() ?? account;
+        }
+
+        let newTransactions = 0;
+        for (let start = 0; start < statement.transactions.length; start += insertBatch) {
+          const batch = statement.transactions.slice(start, start + insertBatch);
+          newTransactions += tx
+            .insert(transactions)
+            .values(batch.map((t) => toRow(t, account.id, runId)))
+            .onConflictDoNothing({ target: [transactions.accountId, transactions.fitid] })
+            .run().changes;
+        }
+
+        return {
+          accountId: account.accountId,
+          kind: account.kind,
+          accountRowId: account.id,
+          newTransactions,
+          ledgerBalance: account.ledgerBalance,
+          availableBalance: account.availableBalance,
+        };
+      }),
+    { behavior: 'immediate' },
+  );
+}
+
+function toRow(t: Transaction, accountRowId: number, runId: number | null): typeof transactions.$inferInsert {
+  return {
+    accountId: accountRowId,
+    fitid: t.fitid,
+    posted: t.posted,
+    amount: t.amount,
+    type: t.type,
+    name: t.name,
+    memo: t.memo,
+    checkNumber: t.checkNumber,
+    firstSeenRunId: runId,
+  };
+}

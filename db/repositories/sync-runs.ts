@@ -1,0 +1,181 @@
+/**
+ * Sync runs: the history of syncs and the one-sync-per-connection lock. A 'running' row is the lock; a row whose
+ * process has died (same host) or whose heartbeat went quiet is stale and gets marked 'crashed' by the next start.
+ */
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { and, desc, eq } from 'drizzle-orm';
+import type { Database } from '../connection.ts';
+import { SyncAlreadyRunningError } from '../errors.ts';
+import { oneLine } from '../one-line.ts';
+import { syncRuns } from '../schema.ts';
+import type { SyncOutcome, SyncRunRow, SyncTrigger } from '../schema.ts';
+
+/** A running sync that has not beaten its heart for this long is presumed dead, whatever its pid says. */
+export const staleHeartbeatMs = 15 * 60_000;
+
+const thisInstance = randomUUID();
+
+/** Who is starting the run and when; the defaults are this process now. Tests pass their own. */
+export interface RunOwner {
+  now?: Date;
+  pid?: number;
+  host?: string;
+  instance?: string;
+  staleAfterMs?: number;
+}
+
+/**
+ * Opens a run, or throws SyncAlreadyRunningError when a live one holds the connection. Check and insert happen in
+ * one IMMEDIATE transaction, so of several processes starting at once exactly one wins. A refused attempt is
+ * recorded as a finished 'already-running' run.
+ */
+export function startSyncRun(db: Database, connectionId: number, trigger: SyncTrigger, owner: RunOwner = {}): number {
+  const now = (owner.now ?? new Date()).toISOString();
+  const me = {
+    ownerPid: owner.pid ?? process.pid,
+    ownerHost: owner.host ?? hostname(),
+    ownerInstance: owner.instance ?? thisInstance,
+  };
+  const staleAfterMs = owner.staleAfterMs ?? staleHeartbeatMs;
+
+  const outcome = db.orm.transaction(
+    (tx): { runId: number } | { refusedBy: SyncRunRow } => {
+      const running = tx
+        .select()
+        .from(syncRuns)
+        .where(and(eq(syncRuns.connectionId, connectionId), eq(syncRuns.state, 'running')))
+        .all();
+      for (const run of running) {
+        if (isStale(run, now, me, staleAfterMs)) {
+          tx.update(syncRuns)
+            .set({
+              state: 'crashed',
+              finishedAt: now,
+              message: `the process running this sync (pid ${run.ownerPid ?? '?'} on ${run.ownerHost ?? '?'}) stopped before finishing`,
+            })
+            .where(eq(syncRuns.id, run.id))
+            .run();
+        } else {
+          tx.insert(syncRuns)
+            .values({
+              connectionId,
+              trigger,
+              state: 'already-running',
+              message: `run ${run.id} was still running`,
+              startedAt: now,
+              finishedAt: now,
+              heartbeatAt: now,
+              ...me,
+            })
+            .run();
+          return { refusedBy: run };
+        }
+      }
+      const started = tx
+        .insert(syncRuns)
+        .values({ connectionId, trigger, state: 'running', startedAt: now, heartbeatAt: now, ...me })
+        .returning({ id: syncRuns.id })
+        .get();
+      if (!started) throw new Error('the sync run was not created');
+      return { runId: started.id };
+    },
+    { behavior: 'immediate' },
+  );
+
+  if ('refusedBy' in outcome) {
+    throw new SyncAlreadyRunningError(connectionId, outcome.refusedBy.id, outcome.refusedBy.startedAt);
+  }
+  return outcome.runId;
+}
+
+function isStale(
+  run: SyncRunRow,
+  now: string,
+  me: { ownerPid: number; ownerHost: string; ownerInstance: string },
+  staleAfterMs: number,
+): boolean {
+  if (Date.parse(now) - Date.parse(run.heartbeatAt) > staleAfterMs) return true;
+  // Another host's processes cannot be looked at; there the heartbeat alone decides.
+  if (run.ownerHost !== me.ownerHost || run.ownerPid === null) return false;
+  if (run.ownerPid === me.ownerPid) return run.ownerInstance !== me.ownerInstance;
+  return !isProcessAlive(run.ownerPid);
+}
+
+function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Keeps a long run (e.g. waiting for answers) from looking dead; false when the run is no longer running. */
+export function heartbeatSyncRun(db: Database, runId: number, now: Date = new Date()): boolean {
+  const result = db.orm
+    .update(syncRuns)
+    .set({ heartbeatAt: now.toISOString() })
+    .where(and(eq(syncRuns.id, runId), eq(syncRuns.state, 'running')))
+    .run();
+  return result.changes > 0;
+}
+
+export interface RunResult {
+  outcome: SyncOutcome;
+  statusCode?: number | null;
+  /** One line for people; never a secret. */
+  message?: string | null;
+  challenged: boolean;
+  newTransactions: number;
+  accounts: number;
+}
+
+export function finishSyncRun(db: Database, runId: number, result: RunResult, now: Date = new Date()): SyncRunRow {
+  const row = db.orm
+    .update(syncRuns)
+    .set({
+      state: result.outcome,
+      statusCode: result.statusCode ?? null,
+      message: result.message == null ? null : oneLine(result.message),
+      challenged: result.challenged,
+      newTransactions: result.newTransactions,
+      accountCount: result.accounts,
+      finishedAt: now.toISOString(),
+      heartbeatAt: now.toISOString(),
+    })
+    .where(eq(syncRuns.id, runId))
+    .returning()
+    .get();
+  if (!row) throw new Error(`sync run ${runId} does not exist`);
+  return row;
+}
+
+export function getSyncRun(db: Database, runId: number): SyncRunRow | null {
+  return db.orm.select().from(syncRuns).where(eq(syncRuns.id, runId)).get() ?? null;
+}
+
+/** The latest run that ended 'ok'; its `startedAt` bounds the next statement window. */
+export function lastSuccessfulSync(db: Database, connectionId: number): SyncRunRow | null {
+  return (
+    db.orm
+      .select()
+      .from(syncRuns)
+      .where(and(eq(syncRuns.connectionId, connectionId), eq(syncRuns.state, 'ok')))
+      .orderBy(desc(syncRuns.startedAt), desc(syncRuns.id))
+      .limit(1)
+      .get() ?? null
+  );
+}
+
+/** Newest first. */
+export function listSyncRuns(db: Database, connectionId: number, limit = 20): SyncRunRow[] {
+  return db.orm
+    .select()
+    .from(syncRuns)
+    .where(eq(syncRuns.connectionId, connectionId))
+    .orderBy(desc(syncRuns.startedAt), desc(syncRuns.id))
+    .limit(limit)
+    .all();
+}
