@@ -16,6 +16,7 @@ import {
 } from './errors.ts';
 import { excerptOf, secretValuesOf } from './excerpt.ts';
 import { checkOfxUrl } from './url.ts';
+import { encodeOfx } from '../ofx/serialize.ts';
 
 export interface TransportOptions {
   /** The whole exchange, redirects included (default 60 s). */
@@ -79,12 +80,13 @@ export async function postOfx(url: string, body: string, options: TransportOptio
   // One agent per exchange: OFX sessions are a request or two, and nothing lingers after we return.
   const agent = new Agent({ connect: { timeout: connectTimeoutMs }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
   const secrets = secretValuesOf(body);
+  const wire = encodeOfx(body);
 
   try {
     for (let redirects = 0; ; redirects++) {
       // Redirects are never followed by undici itself; every hop is re-vetted below. The body is POSTed again
       // on every hop, 301/302/303 included: OFX servers only answer POST, and the host is the same one.
-      const response = await request(target, { method: 'POST', body, headers, dispatcher: agent, signal });
+      const response = await request(target, { method: 'POST', body: wire, headers, dispatcher: agent, signal });
       if (REDIRECT_STATUSES.has(response.statusCode)) {
         await response.body.dump();
         if (redirects >= MAX_REDIRECTS) throw new OfxRedirectError(target.host, `more than ${MAX_REDIRECTS} redirects`);

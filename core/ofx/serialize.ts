@@ -84,3 +84,13 @@ const builder = new XMLBuilder({
 function serializeXml(root: OfxNode, o: SerializeOptions): string {
   return xmlHeader(o) + (builder.build([toOrdered(root)]) as string).replace(/^\n/, '').replace(/\n/g, '\r\n');
 }
+
+/**
+ * The bytes to send for an OFX text. 1.x files declare CHARSET:1252, so their text goes out as single bytes
+ * (latin1 is 1252 for everything we write); 2.x declares UTF-8. Text a 1252 header cannot carry stays UTF-8
+ * rather than being mangled.
+ */
+export function encodeOfx(text: string): Uint8Array {
+  const sgml = /^\s*OFXHEADER\s*:\s*100/.test(text);
+  return Buffer.from(text, sgml && /^[\x00-\xff]*$/.test(text) ? 'latin1' : 'utf8');
+}
