@@ -1,0 +1,5 @@
+/** How parse errors show an offending value: quoted, on one line, never more than 40 characters of it. */
+export function quoteValue(text: string): string {
+  const oneLine = text.replace(/[\r\n\t]+/g, ' ');
+  return JSON.stringify(oneLine.length > 40 ? `${oneLine.slice(0, 40)}...` : oneLine);
+}
