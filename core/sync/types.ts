@@ -37,7 +37,9 @@ export interface ChallengeQuestion {
 export type ChallengeOutcome =
   | { kind: 'answered'; answers: ReadonlyMap<string, string> }
   | { kind: 'cancelled' }
-  | { kind: 'timeout' };
+  | { kind: 'timeout' }
+  /** Nobody can answer here (no terminal, no answers file, or the file lacks some answers); `reason` says how to fix it. */
+  | { kind: 'unavailable'; reason: string };
 
 export interface ChallengeContext {
   connectionId: string;

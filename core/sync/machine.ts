@@ -1,0 +1,462 @@
+/**
+ * One sync of one connection, as an explicit state machine. Read it top to bottom:
+ *
+ *   profile?            only when the connection's profile flags are unknown (first sync)
+ *   sign-on             SONRQ (stored ACCESSKEY, CLIENTUID) + the work; with MFACHALLENGEFIRST also the challenge request
+ *     ├ 0               → collect (done, or a second round for statements after account discovery)
+ *     └ 3000            → drop the stored key → request-challenge
+ *   request-challenge   SONRQ + MFACHALLENGETRNRQ → the questions
+ *   ask                 built-in answers for MFA101..MFA107, a Challenger for the rest (answered/cancelled/timeout/unavailable)
+ *   send-answers        SONRQ + answers + the original work, once
+ *     ├ 0               → store the ACCESSKEY → collect
+ *     ├ 3001            → answers rejected: stop, never resend
+ *     └ 3000            → the bank broke the protocol: stop rather than loop
+ *   collect             accounts discovered? then sign-on again for statements; else done
+ *
+ * Nothing here knows about Discord, terminals or SQLite: those arrive through Challenger, KeyStore and Progress.
+ */
+import { OfxError, OfxStatusError } from '../errors.ts';
+import { buildRequest, mfaCapable, type OfxVersion, type RequestItem, type SignonFields, type StatementAccount } from '../ofx/build.ts';
+import { parseOfx } from '../ofx/parse.ts';
+import { isClientSidePhrase, standardPhraseLabel } from '../ofx/phrases.ts';
+import type { AccountInfo, AccountRef, MfaChallenge, ParsedOfx, SignonInfo, Statement, TransactionStatus } from '../ofx/types.ts';
+import { builtInAnswer, readMachineFacts } from '../mfa/builtin-answers.ts';
+import { AnswersRejectedError, ChallengeLoopError, SignonRefusedError } from './errors.ts';
+import type { ChallengeOutcome, Challenger, ChallengeQuestion, ConnectionConfig, KeyStore, Progress } from './types.ts';
+
+export const DEFAULT_CHALLENGE_TIMEOUT_MS = 10 * 60_000;
+
+/** The profile's SIGNONINFO flags the sync acts on (OFX 2.2 §7.2.2). */
+export type ProfileFlags = Pick<
+  SignonInfo,
+  | 'mfaChallengeSupported'
+  | 'mfaChallengeFirst'
+  | 'clientUidRequired'
+  | 'userCred1Label'
+  | 'userCred2Label'
+  | 'authTokenFirst'
+  | 'authTokenLabel'
+>;
+
+export interface SyncInput {
+  connection: ConnectionConfig;
+  /** Known accounts; when empty the sync discovers them (ACCTINFORQ) first. */
+  accounts: readonly AccountRef[];
+  /** Stored profile flags, or null to read the profile first. */
+  profile: ProfileFlags | null;
+  start: Date;
+  end?: Date;
+}
+
+export interface SyncDeps {
+  /** Sends one OFX request to the connection's server and returns the raw response. */
+  send(body: string): Promise<Uint8Array>;
+  challenger: Challenger;
+  keyStore: KeyStore;
+  progress?: Progress;
+  /** The User-Agent the transport sends; also the MFA107 answer. */
+  userAgent: string;
+  challengeTimeoutMs?: number;
+  now?: () => Date;
+  signal?: AbortSignal;
+}
+
+export type SyncOutcome =
+  | 'ok'
+  | 'answers-needed'
+  | 'challenge-cancelled'
+  | 'challenge-expired'
+  | 'answers-rejected'
+  | 'signon-refused'
+  | 'error';
+
+export interface ChallengeRecord {
+  questions: Array<{ id: string; label: string | null }>;
+  outcome: 'answered' | 'cancelled' | 'timeout' | 'unavailable' | 'accepted' | 'rejected';
+}
+
+export interface AccountProblem {
+  account: AccountRef;
+  status: TransactionStatus['status'];
+}
+
+export interface SyncResult {
+  outcome: SyncOutcome;
+  /** The typed error behind a non-ok outcome; its message is one line, safe to show. */
+  error: OfxError | null;
+  challenged: boolean;
+  accessKeyStored: boolean;
+  /** Set when the profile was read during this sync. */
+  profile: ProfileFlags | null;
+  /** Set when the accounts were discovered during this sync. */
+  discoveredAccounts: AccountInfo[] | null;
+  statements: Statement[];
+  /** Statement requests the bank answered with an error status, per account. */
+  accountProblems: AccountProblem[];
+  challenge: ChallengeRecord | null;
+}
+
+type State =
+  | { name: 'profile' }
+  | { name: 'sign-on' }
+  | { name: 'request-challenge' }
+  | { name: 'ask'; challenges: MfaChallenge[] }
+  | { name: 'send-answers'; answers: Array<{ id: string; answer: string }> }
+  | { name: 'collect'; response: ParsedOfx }
+  | { name: 'done'; outcome: SyncOutcome; error: OfxError | null };
+
+/** Mutable facts gathered while the machine runs; each state reads and adds to it. */
+interface Run {
+  input: SyncInput;
+  deps: SyncDeps;
+  profile: ProfileFlags | null;
+  profileRead: boolean;
+  accounts: AccountRef[];
+  discovered: AccountInfo[] | null;
+  /** The work of the current round: account discovery, or the statements. */
+  items: RequestItem[];
+  accessKey: string | null;
+  challenged: boolean;
+  answersSent: boolean;
+  accessKeyStored: boolean;
+  statements: Statement[];
+  accountProblems: AccountProblem[];
+  challenge: ChallengeRecord | null;
+  /** TRNUID of each statement request in the last exchange, to tell which account a failed transaction was. */
+  statementTrnuids: Map<string, AccountRef>;
+}
+
+export async function runSync(input: SyncInput, deps: SyncDeps): Promise<SyncResult> {
+  const run: Run = {
+    input,
+    deps,
+    profile: input.profile,
+    profileRead: false,
+    accounts: [...input.accounts],
+    discovered: null,
+    items: [],
+    accessKey: null,
+    challenged: false,
+    answersSent: false,
+    accessKeyStored: false,
+    statements: [],
+    accountProblems: [],
+    challenge: null,
+    statementTrnuids: new Map(),
+  };
+  run.items = workItems(run);
+
+  let state: State = run.profile ? { name: 'sign-on' } : { name: 'profile' };
+  while (state.name !== 'done') {
+    try {
+      state = await step(run, state);
+    } catch (error) {
+      state = { name: 'done', outcome: outcomeOf(error), error: asOfxError(error) };
+    }
+  }
+  return {
+    outcome: state.outcome,
+    error: state.error,
+    challenged: run.challenged,
+    accessKeyStored: run.accessKeyStored,
+    profile: run.profileRead ? run.profile : null,
+    discoveredAccounts: run.discovered,
+    statements: run.statements,
+    accountProblems: run.accountProblems,
+    challenge: run.challenge,
+  };
+}
+
+async function step(run: Run, state: Exclude<State, { name: 'done' }>): Promise<State> {
+  const { connection } = run.input;
+  switch (state.name) {
+    case 'profile': {
+      report(run, 'profile', 'reading the bank profile');
+      const response = await exchange(run, anonymousSignon(connection), [{ kind: 'profile' }]);
+      run.profile = profileFlags(response.profile?.signonInfos[0]);
+      run.profileRead = true;
+      return { name: 'sign-on' };
+    }
+
+    case 'sign-on': {
+      report(run, 'signing-on');
+      run.accessKey = await run.deps.keyStore.get(connection.id);
+      // MFACHALLENGEFIRST: without a key the bank wants the challenge request on the very first sign-on.
+      const challengeFirst = run.profile?.mfaChallengeFirst === true && run.accessKey === null;
+      const items: RequestItem[] = challengeFirst ? [{ kind: 'challenge' }, ...run.items] : run.items;
+      const response = await exchange(run, signonFields(run, []), items);
+      const code = signonCode(response);
+      if (code === 3000) {
+        if (run.answersSent) {
+          throw new ChallengeLoopError('the bank asked for a new challenge right after accepting the answers; stopping instead of looping');
+        }
+        if (run.accessKey !== null) {
+          await run.deps.keyStore.clear(connection.id, 'the bank no longer accepts the access key (3000)');
+          run.accessKey = null;
+        }
+        if (challengeFirst && response.challenge?.challenges.length) {
+          return { name: 'ask', challenges: response.challenge.challenges };
+        }
+        return { name: 'request-challenge' };
+      }
+      refuseUnlessSuccess(code, response);
+      if (challengeFirst && response.challenge?.challenges.length) {
+        return { name: 'ask', challenges: response.challenge.challenges };
+      }
+      return { name: 'collect', response };
+    }
+
+    case 'request-challenge': {
+      report(run, 'challenge-requested');
+      run.challenged = true;
+      const response = await exchange(run, signonFields(run, []), [{ kind: 'challenge' }]);
+      const code = signonCode(response);
+      // Banks answer the challenge request with 0 or with 3000 again (sign-on still incomplete); both carry the list.
+      if (code !== 3000) refuseUnlessSuccess(code, response);
+      const trn = response.challenge;
+      if (!trn) throw new OfxError('the bank asked for a multi-factor challenge but sent no challenge questions');
+      if (trn.status.code !== 0) throw new SignonRefusedError(trn.status.code, 'challenge request', trn.status.message);
+      if (trn.challenges.length === 0) throw new OfxError('the bank sent an empty list of challenge questions');
+      return { name: 'ask', challenges: trn.challenges };
+    }
+
+    case 'ask': {
+      run.challenged = true;
+      const facts = readMachineFacts(run.deps.userAgent, now(run));
+      const builtIn = state.challenges
+        .filter((c) => isClientSidePhrase(c.id))
+        .map((c) => ({ id: c.id, answer: builtInAnswer(c.id, facts) }));
+      const questions: ChallengeQuestion[] = state.challenges
+        .filter((c) => !isClientSidePhrase(c.id))
+        .map((c) => ({ id: c.id, prompt: c.label ?? c.builtInLabel ?? standardPhraseLabel(c.id) ?? c.id }));
+      run.challenge = {
+        questions: state.challenges.map((c) => ({ id: c.id, label: c.label ?? c.builtInLabel })),
+        outcome: 'answered',
+      };
+      if (questions.length === 0) return { name: 'send-answers', answers: builtIn };
+
+      report(run, 'waiting-for-answers', `${questions.length} question${questions.length === 1 ? '' : 's'}`);
+      const outcome = await askPerson(run, questions);
+      return afterAnswers(run, run.challenge, outcome, questions, builtIn);
+    }
+
+    case 'send-answers': {
+      report(run, 'sending-answers');
+      run.answersSent = true;
+      const response = await exchange(run, signonFields(run, state.answers), run.items);
+      const code = signonCode(response);
+      if (code === 3001) {
+        if (run.challenge) run.challenge.outcome = 'rejected';
+        throw new AnswersRejectedError();
+      }
+      if (code === 3000) {
+        throw new ChallengeLoopError('the bank asked for a new challenge right after receiving the answers; stopping instead of looping');
+      }
+      refuseUnlessSuccess(code, response);
+      if (run.challenge) run.challenge.outcome = 'accepted';
+      const key = response.signon?.accessKey;
+      if (key) {
+        await run.deps.keyStore.set(connection.id, key);
+        run.accessKey = key;
+        run.accessKeyStored = true;
+      }
+      return { name: 'collect', response };
+    }
+
+    case 'collect': {
+      const { response } = state;
+      if (run.items.some((i) => i.kind === 'accounts')) {
+        report(run, 'discovering-accounts');
+        const list = response.accountList;
+        if (!list) throw new OfxError('the bank did not answer the account list request');
+        if (list.status.code !== 0) throw new OfxStatusError(list.status.code, 'account list', list.status.message);
+        run.discovered = list.accounts;
+        run.accounts = list.accounts.map(toRef);
+        run.items = workItems(run);
+        if (run.items.length === 0) return done('ok', null);
+        // Second round for the statements; the key the bank just gave us carries it without a new challenge.
+        return { name: 'sign-on' };
+      }
+      report(run, 'downloading');
+      run.statements = response.statements;
+      run.accountProblems = statementProblems(run, response);
+      report(run, 'done');
+      return done('ok', null);
+    }
+  }
+}
+
+/** Hands the questions to the Challenger; the sync's own abort signal cancels the wait. */
+async function askPerson(run: Run, questions: ChallengeQuestion[]): Promise<ChallengeOutcome> {
+  const { connection } = run.input;
+  const controller = new AbortController();
+  const abort = () => controller.abort();
+  run.deps.signal?.addEventListener('abort', abort, { once: true });
+  try {
+    return await run.deps.challenger.ask(questions, {
+      connectionId: connection.id,
+      connectionName: connection.name,
+      timeoutMs: run.deps.challengeTimeoutMs ?? DEFAULT_CHALLENGE_TIMEOUT_MS,
+      signal: controller.signal,
+    });
+  } finally {
+    run.deps.signal?.removeEventListener('abort', abort);
+  }
+}
+
+function afterAnswers(
+  run: Run,
+  record: ChallengeRecord,
+  outcome: ChallengeOutcome,
+  questions: ChallengeQuestion[],
+  builtIn: Array<{ id: string; answer: string }>,
+): State {
+  switch (outcome.kind) {
+    case 'answered': {
+      const missing = questions.filter((q) => !outcome.answers.get(q.id)?.trim());
+      if (missing.length > 0) {
+        record.outcome = 'unavailable';
+        return done('answers-needed', new OfxError(`no answer was given for ${missing.map((q) => q.id).join(', ')}; nothing was sent to the bank`));
+      }
+      const answers = questions.map((q) => ({ id: q.id, answer: (outcome.answers.get(q.id) ?? '').trim() }));
+      return { name: 'send-answers', answers: [...answers, ...builtIn] };
+    }
+    case 'cancelled':
+      record.outcome = 'cancelled';
+      return done('challenge-cancelled', new OfxError('the challenge was cancelled; nothing was sent to the bank'));
+    case 'timeout':
+      record.outcome = 'timeout';
+      return done('challenge-expired', new OfxError('nobody answered the challenge in time; nothing was sent to the bank'));
+    case 'unavailable':
+      record.outcome = 'unavailable';
+      return done('answers-needed', new OfxError(outcome.reason));
+  }
+}
+
+function done(outcome: SyncOutcome, error: OfxError | null): State {
+  return { name: 'done', outcome, error };
+}
+
+function report(run: Run, stage: Parameters<NonNullable<SyncDeps['progress']>['update']>[0], detail?: string): void {
+  run.deps.progress?.update(stage, detail);
+}
+
+function now(run: Run): Date {
+  return run.deps.now?.() ?? new Date();
+}
+
+/** One request/response round trip; the answers and password live only in the request body. */
+async function exchange(run: Run, signon: SignonFields, items: readonly RequestItem[]): Promise<ParsedOfx> {
+  run.deps.signal?.throwIfAborted();
+  const { body, trnuids } = buildRequest({ version: run.input.connection.version as OfxVersion, signon, items }, { now: now(run) });
+  run.statementTrnuids.clear();
+  items.forEach((item, i) => {
+    const trnuid = trnuids[i];
+    if (item.kind === 'statement' && trnuid) run.statementTrnuids.set(trnuid, accountOf(run, item.account));
+  });
+  const bytes = await run.deps.send(body);
+  return parseOfx(bytes);
+}
+
+function signonFields(run: Run, answers: Array<{ id: string; answer: string }>): SignonFields {
+  return signonFor(run.input.connection, answers.length > 0 ? null : run.accessKey, answers);
+}
+
+/** The SONRQ fields of a connection: CLIENTUID only where the version knows MFA; answers replace the key. */
+export function signonFor(
+  c: ConnectionConfig,
+  accessKey: string | null,
+  answers: ReadonlyArray<{ id: string; answer: string }> = [],
+): SignonFields {
+  const mfa = mfaCapable(c.version as OfxVersion);
+  return {
+    userId: c.userId,
+    password: c.password,
+    org: c.org,
+    fid: c.fid,
+    appId: c.appId,
+    appVer: c.appVer,
+    clientUid: mfa ? c.clientUid : null,
+    userCred1: c.userCred1,
+    userCred2: c.userCred2,
+    authToken: c.authToken,
+    accessKey: mfa ? accessKey : null,
+    answers,
+    answerAggregate: c.answerAggregate,
+  };
+}
+
+/** The spec's anonymous sign-on for profile requests: the password is not needed to read a profile. */
+export function anonymousSignon(c: ConnectionConfig): SignonFields {
+  const anonymous = 'anonymous00000000000000000000000';
+  return { userId: anonymous, password: anonymous, org: c.org, fid: c.fid, appId: c.appId, appVer: c.appVer };
+}
+
+function signonCode(response: ParsedOfx): number {
+  if (!response.signon) throw new OfxError('the bank answered without a sign-on response');
+  return response.signon.status.code;
+}
+
+function refuseUnlessSuccess(code: number, response: ParsedOfx): void {
+  if (code === 0 || code === 1 || code === 15000) return;
+  throw new SignonRefusedError(code, 'sign-on', response.signon?.status.message ?? null);
+}
+
+function workItems(run: Run): RequestItem[] {
+  if (run.accounts.length === 0) return run.discovered ? [] : [{ kind: 'accounts' }];
+  const { start, end } = run.input;
+  return run.accounts.map((account) => ({ kind: 'statement', account: toStatementAccount(account), start, ...(end ? { end } : {}) }));
+}
+
+/** The statement request's account aggregate for a stored or discovered account. */
+export function toStatementAccount(a: AccountRef): StatementAccount {
+  switch (a.kind) {
+    case 'bank':
+      return { kind: 'bank', bankId: a.bankId ?? '', accountId: a.accountId, accountType: a.accountType ?? 'CHECKING' };
+    case 'creditcard':
+      return { kind: 'creditcard', accountId: a.accountId };
+    case 'investment':
+      return { kind: 'investment', brokerId: a.brokerId ?? '', accountId: a.accountId };
+  }
+}
+
+function toRef(a: AccountInfo): AccountRef {
+  return { kind: a.kind, accountId: a.accountId, accountType: a.accountType, bankId: a.bankId, brokerId: a.brokerId };
+}
+
+function accountOf(run: Run, account: StatementAccount): AccountRef {
+  return run.accounts.find((a) => a.kind === account.kind && a.accountId === account.accountId)!;
+}
+
+/** Statement requests the bank answered with an error status (and so without a statement). */
+function statementProblems(run: Run, response: ParsedOfx): AccountProblem[] {
+  return response.transactionStatuses.flatMap((t) => {
+    const account = t.trnuid === null ? undefined : run.statementTrnuids.get(t.trnuid);
+    return account && t.status.code !== 0 ? [{ account, status: t.status }] : [];
+  });
+}
+
+function profileFlags(info: SignonInfo | undefined): ProfileFlags {
+  return {
+    mfaChallengeSupported: info?.mfaChallengeSupported ?? false,
+    mfaChallengeFirst: info?.mfaChallengeFirst ?? false,
+    clientUidRequired: info?.clientUidRequired ?? false,
+    userCred1Label: info?.userCred1Label ?? null,
+    userCred2Label: info?.userCred2Label ?? null,
+    authTokenFirst: info?.authTokenFirst ?? false,
+    authTokenLabel: info?.authTokenLabel ?? null,
+  };
+}
+
+function outcomeOf(error: unknown): SyncOutcome {
+  if (error instanceof AnswersRejectedError) return 'answers-rejected';
+  if (error instanceof SignonRefusedError) return 'signon-refused';
+  return 'error';
+}
+
+function asOfxError(error: unknown): OfxError {
+  if (error instanceof OfxError) return error;
+  if (error instanceof Error && error.name === 'AbortError') return new OfxError('the sync was stopped');
+  // Unexpected failures keep only their message: anything else may hold request data.
+  return new OfxError(error instanceof Error ? error.message.split('\n')[0] ?? 'unexpected error' : 'unexpected error');
+}
