@@ -7,6 +7,11 @@ import { CliError, EXIT } from './errors.ts';
 import * as parse from './commands/parse.ts';
 import * as corpus from './commands/corpus.ts';
 import * as sim from './commands/sim.ts';
+import * as bank from './commands/bank.ts';
+import * as sync from './commands/sync.ts';
+import * as transactions from './commands/transactions.ts';
+import * as request from './commands/request.ts';
+import * as demo from './commands/demo.ts';
 
 const program = new Command('ofx-mfa')
   .description('OFX bank sync with multi-factor challenges')
@@ -14,7 +19,7 @@ const program = new Command('ofx-mfa')
   .showHelpAfterError()
   .exitOverride();
 
-for (const command of [parse, corpus, sim]) command.register(program);
+for (const command of [bank, sync, transactions, request, parse, corpus, sim, demo]) command.register(program);
 
 function exitCodeOf(error: unknown): number {
   if (error instanceof CliError) return error.exitCode;

@@ -1,6 +1,6 @@
 /** Runs the real `ofx-mfa parse` and `ofx-mfa corpus` commands in a child process. */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, copyFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, copyFileSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -29,6 +29,9 @@ describe('ofx-mfa parse', () => {
     expect(json.header).toEqual({ version: '211', format: 'xml' });
     expect(json.statements).toHaveLength(2);
     expect(stdout).toContain('\n  "header": {');
+    // The file carries an ACCESSKEY; the command says there is one without printing it.
+    expect(json.signon.accessKey).toBe('********');
+    expect(readFileSync(join(FIXTURES, 'xml-multiple-statements.ofx'), 'utf8')).toMatch(/<ACCESSKEY>[^<*]+</);
   });
 
   it('prints one error line and exits 1 for a file that is not OFX', async () => {
@@ -60,6 +63,7 @@ describe('ofx-mfa corpus', () => {
       'fail fail_nice/b.ofx  STMTTRN FITID "F1": invalid OFX amount "12a"  (expected)',
       'ok   good/a.ofx  statements=2 transactions=2',
       'corpus: 1 ok, 1 expected-fail, 0 unexpected, 2 files',
+      'corpus: 2 passed, 0 failed',
       '',
     ]);
     expect(code).toBe(0);
@@ -70,6 +74,7 @@ describe('ofx-mfa corpus', () => {
     const { code, stdout, stderr } = await cli('corpus', dir);
     expect(stdout).toContain('fail good/c.qfx  STMTTRN FITID "F1"');
     expect(stdout).toContain('corpus: 1 ok, 1 expected-fail, 1 unexpected, 3 files');
+    expect(stdout).toContain('corpus: 2 passed, 1 failed\n');
     expect(code).toBe(1);
     expect(stderr).toMatch(/^error: /);
   });

@@ -71,8 +71,10 @@ export function register(program: Command): void {
         else if (!result.ok && result.expectFailure) expectedFail++;
         else unexpected++;
       }
+      // The last line is the plain `N passed, N failed` that CI reads; a file behaving as expected passes.
       process.stdout.write(
-        `corpus: ${ok} ok, ${expectedFail} expected-fail, ${unexpected} unexpected, ${files.length} files\n`,
+        `corpus: ${ok} ok, ${expectedFail} expected-fail, ${unexpected} unexpected, ${files.length} files\n` +
+          `corpus: ${ok + expectedFail} passed, ${unexpected} failed\n`,
       );
       if (files.length === 0) throw new CliError(`no .ofx or .qfx files under ${dir}`, EXIT.failure);
       if (unexpected > 0) throw new CliError(`corpus: ${unexpected} file(s) did not behave as expected`, EXIT.failure);

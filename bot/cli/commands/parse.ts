@@ -23,6 +23,8 @@ export async function readInput(file: string): Promise<Uint8Array> {
   }
 }
 
+const MASK = '********';
+
 export function register(program: Command): void {
   program
     .command('parse')
@@ -37,6 +39,8 @@ export function register(program: Command): void {
         if (error instanceof OfxParseError) throw new CliError(`${file}: ${error.message}`, EXIT.failure);
         throw error;
       }
+      // No command prints an access key (DESIGN 4.1): the JSON says one is there, not what it is.
+      if (json.signon?.accessKey) json.signon.accessKey = MASK;
       process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
     });
 }

@@ -1,0 +1,197 @@
+/** `ofx-mfa bank add|list|remove|forget-key`: the member's bank connections. */
+import type { Command } from 'commander';
+import type { AccountRef } from '../../../core/ofx/types.ts';
+import {
+  ConnectionExistsError,
+  createConnection,
+  forgetKey,
+  getConnection,
+  listAccounts,
+  listConnections,
+  liveKeyInfo,
+  removeConnection,
+  upsertAccounts,
+} from '../../../db/index.ts';
+import { CliError, EXIT } from '../errors.ts';
+import { readPassword, readUserCred } from '../secrets-input.ts';
+import { withSession } from '../session.ts';
+
+const VERSIONS = ['102', '103', '200', '203', '211', '220'];
+const BANK_TYPES = ['CHECKING', 'SAVINGS', 'MONEYMRKT', 'CREDITLINE'];
+const ACCOUNT_TYPES = [...BANK_TYPES, 'CREDITCARD', 'INVESTMENT'];
+
+/** TYPE:ACCTID[:BANKID] — BANKID is the routing number, or the broker ID for INVESTMENT. */
+export function parseAccountOption(value: string): AccountRef {
+  const [rawType = '', accountId = '', extra = ''] = value.split(':');
+  const type = rawType.toUpperCase();
+  if (!ACCOUNT_TYPES.includes(type) || !accountId) {
+    throw new CliError(`--account ${value}: expected TYPE:ACCTID[:BANKID] with TYPE one of ${ACCOUNT_TYPES.join(', ')}`, EXIT.usage);
+  }
+  if (type === 'CREDITCARD') return { kind: 'creditcard', accountId, accountType: null, bankId: null, brokerId: null };
+  if (type === 'INVESTMENT') {
+    if (!extra) throw new CliError(`--account ${value}: INVESTMENT needs the broker ID: INVESTMENT:ACCTID:BROKERID`, EXIT.usage);
+    return { kind: 'investment', accountId, accountType: null, bankId: null, brokerId: extra };
+  }
+  if (!extra) throw new CliError(`--account ${value}: ${type} needs the bank's routing number: ${type}:ACCTID:BANKID`, EXIT.usage);
+  return { kind: 'bank', accountId, accountType: type, bankId: extra, brokerId: null };
+}
+
+/** HTTPS only, except a server on this machine (the simulated bank). */
+export function checkBankUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new CliError(`--url ${value}: not a URL`, EXIT.usage);
+  }
+  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname) || url.hostname.startsWith('127.');
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+    throw new CliError(`--url ${value}: banks must be reached over https (plain http only for this machine)`, EXIT.usage);
+  }
+  return url.toString();
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+interface AddOptions {
+  url: string;
+  org: string;
+  fid: string;
+  user: string;
+  ofxVersion: string;
+  appId: string;
+  appVer: string;
+  account: string[];
+  passwordStdin?: boolean;
+  answerAggregate: string;
+  userCred1?: boolean;
+  userCred2?: boolean;
+}
+
+export function register(program: Command): void {
+  const bank = program.command('bank').description('manage your bank connections');
+
+  bank
+    .command('add')
+    .description('store a bank connection (the password is encrypted; never pass it as an argument)')
+    .argument('<name>', 'a short name for this connection')
+    .requiredOption('--url <url>', "the bank's OFX server URL")
+    .requiredOption('--org <org>', 'FI ORG')
+    .requiredOption('--fid <fid>', 'FI FID')
+    .requiredOption('--user <id>', 'your user ID at the bank')
+    .option('--ofx-version <v>', `OFX version (${VERSIONS.join(', ')})`, '103')
+    .option('--app-id <id>', 'APPID to announce', 'QWIN')
+    .option('--app-ver <ver>', 'APPVER to announce', '2700')
+    .option('--account <TYPE:ACCTID[:BANKID]>', 'an account to sync (repeatable); without it the first sync discovers them', collect, [])
+    .option('--password-stdin', 'read the password from the first line of stdin')
+    .option('--answer-aggregate <name>', 'MFACHALLENGEA (default) or MFACHALLENGEANSWER, as the bank expects', 'MFACHALLENGEA')
+    .option('--user-cred1', 'ask for USERCRED1 (or set OFX_MFA_USERCRED1)')
+    .option('--user-cred2', 'ask for USERCRED2 (or set OFX_MFA_USERCRED2)')
+    .action(async (name: string, options: AddOptions, command: Command) => {
+      if (!VERSIONS.includes(options.ofxVersion)) {
+        throw new CliError(`--ofx-version ${options.ofxVersion}: expected one of ${VERSIONS.join(', ')}`, EXIT.usage);
+      }
+      if (options.answerAggregate !== 'MFACHALLENGEA' && options.answerAggregate !== 'MFACHALLENGEANSWER') {
+        throw new CliError('--answer-aggregate: expected MFACHALLENGEA or MFACHALLENGEANSWER', EXIT.usage);
+      }
+      const url = checkBankUrl(options.url);
+      const accounts = options.account.map(parseAccountOption);
+      const password = await readPassword(options);
+      const userCred1 = await readUserCred(1, options.userCred1 === true);
+      const userCred2 = await readUserCred(2, options.userCred2 === true);
+      await withSession(command, async ({ db, box, member }) => {
+        try {
+          const row = createConnection(db, box, {
+            memberId: member.id,
+            name,
+            url,
+            org: options.org,
+            fid: options.fid,
+            version: options.ofxVersion,
+            appId: options.appId,
+            appVer: options.appVer,
+            userId: options.user,
+            password,
+            userCred1,
+            userCred2,
+            answerAggregate: options.answerAggregate as 'MFACHALLENGEA' | 'MFACHALLENGEANSWER',
+          });
+          if (accounts.length > 0) upsertAccounts(db, row.id, accounts);
+        } catch (error) {
+          if (error instanceof ConnectionExistsError) throw new CliError(error.message, EXIT.usage);
+          throw error;
+        }
+      });
+      const what = accounts.length > 0 ? `${accounts.length} account${accounts.length === 1 ? '' : 's'}` : 'accounts discovered on the first sync';
+      process.stdout.write(`added ${name} (${what}); run: ofx-mfa sync ${name}\n`);
+    });
+
+  bank
+    .command('list')
+    .description('list your bank connections (no secrets)')
+    .option('--json', 'print JSON')
+    .action(async (options: { json?: boolean }, command: Command) => {
+      const rows = await withSession(command, async ({ db, member }) =>
+        listConnections(db, member.id).map((c) => {
+          const key = liveKeyInfo(db, c.id);
+          return {
+            name: c.name,
+            url: c.url,
+            org: c.org,
+            fid: c.fid,
+            version: c.version,
+            accounts: listAccounts(db, c.id).map((a) => ({
+              kind: a.kind,
+              accountId: a.accountId,
+              accountType: a.accountType,
+              ledgerBalance: a.ledgerBalance,
+              currency: a.currency,
+            })),
+            lastSyncedAt: c.lastSyncedAt,
+            accessKey: key ? { receivedAt: key.receivedAt, lastUsedAt: key.lastUsedAt } : null,
+            mfaChallengeSupported: c.mfaChallengeSupported,
+          };
+        }),
+      );
+      if (options.json) {
+        process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+        return;
+      }
+      if (rows.length === 0) {
+        process.stdout.write('no bank connections yet; add one with: ofx-mfa bank add NAME --url ... --org ... --fid ... --user ...\n');
+        return;
+      }
+      for (const r of rows) {
+        const key = r.accessKey ? `access key from ${r.accessKey.receivedAt}` : 'no access key';
+        process.stdout.write(
+          `${r.name}  ${r.url}  ORG ${r.org ?? '-'} FID ${r.fid ?? '-'}  OFX ${r.version}  ` +
+            `${r.accounts.length} account${r.accounts.length === 1 ? '' : 's'}  last sync ${r.lastSyncedAt ?? 'never'}  ${key}\n`,
+        );
+      }
+    });
+
+  bank
+    .command('remove')
+    .description('delete a connection with its key, accounts and stored transactions')
+    .argument('<name>')
+    .action(async (name: string, _options: unknown, command: Command) => {
+      const removed = await withSession(command, async ({ db, member }) => removeConnection(db, member.id, name));
+      if (!removed) throw new CliError(`no bank connection named "${name}"`, EXIT.usage);
+      process.stdout.write(`removed ${name}\n`);
+    });
+
+  bank
+    .command('forget-key')
+    .description('drop the stored access key; the next sync will be challenged again')
+    .argument('<name>')
+    .action(async (name: string, _options: unknown, command: Command) => {
+      const dropped = await withSession(command, async ({ db, member }) => {
+        const row = getConnection(db, member.id, name);
+        if (!row) throw new CliError(`no bank connection named "${name}"`, EXIT.usage);
+        return forgetKey(db, row.id);
+      });
+      process.stdout.write(dropped ? `forgot the access key of ${name}\n` : `${name} had no access key\n`);
+    });
+}

@@ -1,0 +1,80 @@
+/**
+ * `ofx-mfa demo`: the offline demo. A simulated bank runs in this process, a connection to it is stored in a demo
+ * database, and two syncs show the product's point: the first is challenged and answered, the second uses the
+ * access key and asks nobody anything. On a terminal you answer; otherwise a scripted member does.
+ */
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { createConnection, ensureLocalMember, getConnection, listTransactions, removeConnection } from '../../../db/index.ts';
+import { startSimBank } from '../../../sim/bank/index.ts';
+import { openApp } from '../../context.ts';
+import { syncConnection } from '../../sync-service.ts';
+import { PresetChallenger, TerminalChallenger } from '../challengers.ts';
+import { CliError, EXIT } from '../errors.ts';
+import { localMemberName } from '../session.ts';
+import { describeReport, STAGE_TEXT } from './sync.ts';
+
+const DEMO_DB = './data/demo.sqlite';
+const CONNECTION = 'simbank';
+
+export function register(program: Command): void {
+  program
+    .command('demo')
+    .description('run the offline demo: a simulated bank with a security challenge, synced twice')
+    .action(async (_options: unknown, command: Command) => {
+      const { db: dbFlag } = command.optsWithGlobals<{ db?: string }>();
+      const out = (line: string) => process.stdout.write(`${line}\n`);
+      const bank = await startSimBank({ port: 0 });
+      const app = openApp(resolve(dbFlag ?? process.env.OFX_MFA_DB ?? DEMO_DB));
+      try {
+        const info = bank.info();
+        const member = ensureLocalMember(app.db, localMemberName());
+        out(`ofx-mfa offline demo (no DISCORD_TOKEN set): simulated bank at ${info.url}, database ${app.dbPath}`);
+
+        // A fresh connection each run: the simulated bank forgets its keys when it stops.
+        removeConnection(app.db, member.id, CONNECTION);
+        createConnection(app.db, app.box, {
+          memberId: member.id,
+          name: CONNECTION,
+          url: info.url,
+          org: info.org,
+          fid: info.fid,
+          version: '103',
+          userId: info.user,
+          password: info.password,
+        });
+        const interactive = process.stdin.isTTY === true;
+        if (interactive) {
+          const hints = Object.entries(info.answers).map(([id, answer]) => `${id}: ${answer}`).join(', ');
+          out(`The bank will ask security questions. The simulated bank's answers are: ${hints}`);
+        } else {
+          out('No terminal: a scripted member answers the security questions.');
+        }
+        const challenger = interactive
+          ? new TerminalChallenger()
+          : new PresetChallenger(async () => new Map(Object.entries(info.answers)), 'the scripted member');
+
+        for (const round of ['first sync (the bank challenges)', 'second sync (the stored access key signs on)']) {
+          out(`\n== ${round}`);
+          const report = await syncConnection(app, {
+            memberId: member.id,
+            name: CONNECTION,
+            trigger: 'demo',
+            challenger,
+            progress: { update: (stage, detail) => out(`  … ${STAGE_TEXT[stage]}${detail ? ` (${detail})` : ''}`) },
+          });
+          process.stdout.write(describeReport(report));
+          if (report.outcome !== 'ok') throw new CliError(`the demo stopped: ${report.status.message ?? report.outcome}`, EXIT.failure);
+        }
+
+        const connection = getConnection(app.db, member.id, CONNECTION);
+        const recent = connection ? listTransactions(app.db, connection.id).slice(-5) : [];
+        out('\nLatest transactions:');
+        for (const t of recent) out(`  ${t.posted.slice(0, 10)}  ${t.accountId.padEnd(18)} ${t.amount.padStart(10)}  ${t.name ?? ''}`);
+        out('\nNext: `ofx-mfa sim bank` runs this bank on its own; `ofx-mfa bank add` points a connection at it (see README).');
+      } finally {
+        app.db.close();
+        await bank.close();
+      }
+    });
+}

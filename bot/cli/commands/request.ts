@@ -1,0 +1,56 @@
+/** `ofx-mfa request profile|accounts|statement|challenge NAME --dry-run`: the exact request, secrets masked. */
+import type { Command } from 'commander';
+import { buildRequest, maskRequest, type OfxVersion, type RequestItem } from '../../../core/ofx/build.ts';
+import { anonymousSignon, signonFor, toStatementAccount } from '../../../core/sync/machine.ts';
+import { getConnection, listAccounts, liveKeyInfo, toConnectionConfig } from '../../../db/index.ts';
+import { statementWindowStart } from '../../sync-service.ts';
+import { CliError, EXIT } from '../errors.ts';
+import { withSession } from '../session.ts';
+
+const KINDS = ['profile', 'accounts', 'statement', 'challenge'] as const;
+type Kind = (typeof KINDS)[number];
+
+export function register(program: Command): void {
+  program
+    .command('request')
+    .description('print the OFX request a sync would send, with the password and keys masked')
+    .argument('<kind>', KINDS.join(' | '))
+    .argument('<name>')
+    .option('--dry-run', 'print instead of sending (the only mode)')
+    .action(async (kind: string, name: string, options: { dryRun?: boolean }, command: Command) => {
+      if (!KINDS.includes(kind as Kind)) throw new CliError(`unknown request kind "${kind}": expected ${KINDS.join(', ')}`, EXIT.usage);
+      if (!options.dryRun) throw new CliError('only --dry-run is supported: a sync sends requests for you', EXIT.usage);
+      const body = await withSession(command, async ({ db, box, member }) => {
+        const row = getConnection(db, member.id, name);
+        if (!row) throw new CliError(`no bank connection named "${name}"`, EXIT.usage);
+        const c = toConnectionConfig(box, row);
+        const version = c.version as OfxVersion;
+        const now = new Date();
+        let items: RequestItem[];
+        switch (kind as Kind) {
+          case 'profile':
+            items = [{ kind: 'profile' }];
+            break;
+          case 'accounts':
+            items = [{ kind: 'accounts' }];
+            break;
+          case 'challenge':
+            items = [{ kind: 'challenge' }];
+            break;
+          case 'statement': {
+            const accounts = listAccounts(db, row.id);
+            if (accounts.length === 0) throw new CliError(`${name} has no accounts yet: sync once, or add them with --account`, EXIT.usage);
+            const start = statementWindowStart(row, now);
+            items = accounts.map((a) => ({ kind: 'statement', account: toStatementAccount(a), start, end: now }));
+            break;
+          }
+        }
+        // The key itself is never decrypted for a dry run; its place is shown masked.
+        const key = liveKeyInfo(db, row.id) !== null && kind !== 'challenge' ? 'masked' : null;
+        const signon = kind === 'profile' ? anonymousSignon(c) : signonFor(c, key);
+        const spec = maskRequest({ version, signon, items });
+        return buildRequest(spec, { now }).body;
+      });
+      process.stdout.write(body);
+    });
+}

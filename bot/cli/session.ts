@@ -1,0 +1,24 @@
+/** What every database-backed command needs: the opened database and the member running the command line. */
+import { userInfo } from 'node:os';
+import type { Command } from 'commander';
+import { ensureLocalMember, type Member } from '../../db/index.ts';
+import { openApp, resolveDbPath, type AppContext } from '../context.ts';
+
+export interface CliSession extends AppContext {
+  member: Member;
+}
+
+/** The command line acts as `local:<OS user>`, so connections added here are that person's. */
+export function localMemberName(): string {
+  return `local:${userInfo().username}`;
+}
+
+export async function withSession<T>(command: Command, work: (session: CliSession) => Promise<T>): Promise<T> {
+  const { db: dbFlag } = command.optsWithGlobals<{ db?: string }>();
+  const app = openApp(resolveDbPath(dbFlag));
+  try {
+    return await work({ ...app, member: ensureLocalMember(app.db, localMemberName()) });
+  } finally {
+    app.db.close();
+  }
+}
