@@ -42,6 +42,8 @@ export class TerminalChallenger implements Challenger {
         });
         answers.set(question.id, String(answer));
       } catch (error) {
+        // Ctrl-C or the deadline left the cursor on the prompt line.
+        this.output.write('\n');
         const message = error instanceof Error ? error.message : '';
         return message === 'timed out' ? { kind: 'timeout' } : { kind: 'cancelled' };
       }

@@ -171,7 +171,7 @@ async function step(run: Run, state: Exclude<State, { name: 'done' }>): Promise<
   const { connection } = run.input;
   switch (state.name) {
     case 'profile': {
-      report(run, 'profile', 'reading the bank profile');
+      report(run, 'profile');
       const response = await exchange(run, anonymousSignon(connection), [{ kind: 'profile' }]);
       run.profile = profileFlags(response.profile?.signonInfos[0]);
       run.profileRead = true;
