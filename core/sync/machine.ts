@@ -22,21 +22,10 @@ import { isClientSidePhrase, standardPhraseLabel } from '../ofx/phrases.ts';
 import type { AccountInfo, AccountRef, MfaChallenge, ParsedOfx, SignonInfo, Statement, TransactionStatus } from '../ofx/types.ts';
 import { builtInAnswer, readMachineFacts } from '../mfa/builtin-answers.ts';
 import { AnswersRejectedError, ChallengeLoopError, SignonRefusedError } from './errors.ts';
-import type { ChallengeOutcome, Challenger, ChallengeQuestion, ConnectionConfig, KeyStore, Progress } from './types.ts';
+import type { ChallengeOutcome, Challenger, ChallengeQuestion, ConnectionConfig, KeyStore, ProfileFlags, Progress } from './types.ts';
 
 export const DEFAULT_CHALLENGE_TIMEOUT_MS = 10 * 60_000;
 
-/** The profile's SIGNONINFO flags the sync acts on (OFX 2.2 §7.2.2). */
-export type ProfileFlags = Pick<
-  SignonInfo,
-  | 'mfaChallengeSupported'
-  | 'mfaChallengeFirst'
-  | 'clientUidRequired'
-  | 'userCred1Label'
-  | 'userCred2Label'
-  | 'authTokenFirst'
-  | 'authTokenLabel'
->;
 
 export interface SyncInput {
   connection: ConnectionConfig;
@@ -173,8 +162,10 @@ async function step(run: Run, state: Exclude<State, { name: 'done' }>): Promise<
     case 'profile': {
       report(run, 'profile');
       const response = await exchange(run, anonymousSignon(connection), [{ kind: 'profile' }]);
-      run.profile = profileFlags(response.profile?.signonInfos[0]);
-      run.profileRead = true;
+      const profile = response.profile?.status.code === 0 ? response.profile : null;
+      // A bank that will not share its profile is still synced, with no flags assumed; the next sync asks again.
+      run.profile = profileFlags(profile?.signonInfos[0]);
+      run.profileRead = profile !== null;
       return { name: 'sign-on' };
     }
 

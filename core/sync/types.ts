@@ -3,6 +3,20 @@
  * live, how progress is shown. The bot, the command line and the tests each plug in their own.
  */
 
+import type { SignonInfo } from '../ofx/types.ts';
+
+/** The profile's SIGNONINFO flags a sync acts on (OFX 2.2 §7.2.2), as last read from the bank. */
+export type ProfileFlags = Pick<
+  SignonInfo,
+  | 'mfaChallengeSupported'
+  | 'mfaChallengeFirst'
+  | 'clientUidRequired'
+  | 'userCred1Label'
+  | 'userCred2Label'
+  | 'authTokenFirst'
+  | 'authTokenLabel'
+>;
+
 /** What the engine needs to know about one bank connection; secrets are decrypted in memory only. */
 export interface ConnectionConfig {
   /** Opaque, stable id (database row id); used for key storage and the one-sync-at-a-time lock. */

@@ -4,8 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { and, asc, eq, getTableColumns, sql } from 'drizzle-orm';
-import type { SignonInfo } from '../../core/ofx/types.ts';
-import type { ConnectionConfig } from '../../core/sync/types.ts';
+import type { ConnectionConfig, ProfileFlags } from '../../core/sync/types.ts';
 import type { Database } from '../connection.ts';
 import { ConnectionExistsError } from '../errors.ts';
 import { accessKeys, connections } from '../schema.ts';
@@ -181,17 +180,6 @@ export function updateConnectionSecrets(
     encryptedAuthToken: seal(changes.authToken, 'auth-token'),
   });
 }
-
-export type ProfileFlags = Pick<
-  SignonInfo,
-  | 'mfaChallengeSupported'
-  | 'mfaChallengeFirst'
-  | 'clientUidRequired'
-  | 'userCred1Label'
-  | 'userCred2Label'
-  | 'authTokenFirst'
-  | 'authTokenLabel'
->;
 
 /** Records what the bank's profile (SIGNONINFO) says, as last read. */
 export function updateProfileFlags(

@@ -2,6 +2,7 @@
  * The statement the bank would send, as JSON in the shape of DESIGN 4.2, for the admin endpoint: tests compare it
  * with what a client parsed from the OFX answer. Extra fields (openingBalance, positions) help check balances.
  */
+import type { AccountRef, Transaction } from '../../core/ofx/types.ts';
 import { accountSummary } from './accounts.ts';
 import type { StatementData } from './ledger.ts';
 import { centsToDecimal } from './money.ts';
@@ -9,20 +10,12 @@ import { centsToDecimal } from './money.ts';
 export interface ExpectedStatement {
   kind: 'bank' | 'creditcard' | 'investment';
   currency: 'USD';
-  account: { accountId: string; accountType: string | null; bankId: string | null; brokerId: string | null };
+  account: Omit<AccountRef, 'kind'>;
   start: string;
   end: string;
   openingBalance: { amount: string; asOf: string };
   ledgerBalance: { amount: string; asOf: string };
-  transactions: Array<{
-    fitid: string;
-    type: string;
-    posted: string;
-    amount: string;
-    name: string | null;
-    memo: string | null;
-    checkNumber: string | null;
-  }>;
+  transactions: Transaction[];
   positions: Array<{ uniqueId: string; ticker: string; units: string; unitPrice: string; marketValue: string }>;
 }
 
