@@ -1,5 +1,5 @@
 /** Opening the database: one file, WAL, foreign keys on, migrations applied before anything else runs. */
-import { mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
@@ -30,9 +30,13 @@ const busyTimeoutMs = 5000;
 
 export function openDatabase(path: string): Database {
   const inMemory = path === ':memory:' || path === '';
-  if (!inMemory) mkdirSync(dirname(path), { recursive: true });
+  // Transactions are private even where the secrets are encrypted: a new folder and file are the owner's only.
+  if (!inMemory) mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  const created = !inMemory && !existsSync(path);
 
   const sqlite = new BetterSqlite3(path, { timeout: busyTimeoutMs });
+  // SQLite gives the -wal and -shm files the database file's mode.
+  if (created) chmodSync(path, 0o600);
   try {
     sqlite.pragma(`busy_timeout = ${busyTimeoutMs}`);
     if (!inMemory) sqlite.pragma('journal_mode = WAL');

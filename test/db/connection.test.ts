@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/connection.ts';
 import { open, tempDbPath } from './helpers.ts';
@@ -29,6 +30,14 @@ describe('openDatabase', () => {
     expect(db.sqlite.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.sqlite.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(db.sqlite.pragma('busy_timeout', { simple: true })).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('keeps a new database, its WAL and its folder private to the owner', () => {
+    const path = tempDbPath();
+    const db = open(path);
+    db.sqlite.prepare(`insert into members (local_name, display_name) values ('local:eve', 'eve')`).run();
+    for (const file of [path, `${path}-wal`]) expect(statSync(file).mode & 0o077).toBe(0);
+    expect(statSync(dirname(path)).mode & 0o077).toBe(0);
   });
 
   it('opens an existing file again without re-applying or losing anything', () => {
