@@ -190,7 +190,7 @@ async function step(run: Run, state: Exclude<State, { name: 'done' }>): Promise<
         }
         return { name: 'request-challenge' };
       }
-      refuseUnlessSuccess(code, response);
+      refuseUnlessSuccess(run, code, response);
       if (challengeFirst && response.challenge?.challenges.length) {
         return { name: 'ask', challenges: response.challenge.challenges };
       }
@@ -203,7 +203,7 @@ async function step(run: Run, state: Exclude<State, { name: 'done' }>): Promise<
       const response = await exchange(run, signonFields(run, []), [{ kind: 'challenge' }]);
       const code = signonCode(response);
       // Banks answer the challenge request with 0 or with 3000 again (sign-on still incomplete); both carry the list.
-      if (code !== 3000) refuseUnlessSuccess(code, response);
+      if (code !== 3000) refuseUnlessSuccess(run, code, response);
       const trn = response.challenge;
       if (!trn) throw new OfxError('the bank asked for a multi-factor challenge but sent no challenge questions');
       if (trn.status.code !== 0) throw new SignonRefusedError(trn.status.code, 'challenge request', trn.status.message);
@@ -243,7 +243,7 @@ async function step(run: Run, state: Exclude<State, { name: 'done' }>): Promise<
       if (code === 3000) {
         throw new ChallengeLoopError('the bank asked for a new challenge right after receiving the answers; stopping instead of looping');
       }
-      refuseUnlessSuccess(code, response);
+      refuseUnlessSuccess(run, code, response);
       if (run.challenge) run.challenge.outcome = 'accepted';
       const key = response.signon?.accessKey;
       if (key) {
@@ -388,9 +388,19 @@ function signonCode(response: ParsedOfx): number {
   return response.signon.status.code;
 }
 
-function refuseUnlessSuccess(code: number, response: ParsedOfx): void {
+function refuseUnlessSuccess(run: Run, code: number, response: ParsedOfx): void {
   if (code === 0 || code === 1 || code === 15000) return;
-  throw new SignonRefusedError(code, 'sign-on', response.signon?.status.message ?? null);
+  const error = new SignonRefusedError(code, 'sign-on', response.signon?.status.message ?? null);
+  // The usual cause of 15500 on a first sync: the profile asks for USERCRED1/2 and none is stored.
+  const { connection } = run.input;
+  const missing = [
+    run.profile?.userCred1Label && !connection.userCred1 ? `USERCRED1 ("${run.profile.userCred1Label}")` : null,
+    run.profile?.userCred2Label && !connection.userCred2 ? `USERCRED2 ("${run.profile.userCred2Label}")` : null,
+  ].filter(Boolean);
+  if (code === 15500 && missing.length > 0) {
+    error.message += ` The bank's profile also asks for ${missing.join(' and ')}, which this connection does not have.`;
+  }
+  throw error;
 }
 
 function workItems(run: Run): RequestItem[] {

@@ -168,6 +168,19 @@ describe.each<SimBankVersion>(['103', '211'])('sync state machine, OFX %s', (ver
     expect(person.asked).toHaveLength(0);
   });
 
+  it('says which USERCRED the profile asks for when the sign-on is refused without it', async () => {
+    const profile = {
+      mfaChallengeSupported: true, mfaChallengeFirst: false, clientUidRequired: false,
+      userCred1Label: 'Branch PIN', userCred2Label: null, authTokenFirst: false, authTokenLabel: null,
+    };
+    const result = await runSync(input('cred', { profile }), deps(new ScriptedPerson(RIGHT)));
+    expect(result.outcome).toBe('signon-refused');
+    expect(result.error?.message).toMatch(/15500.*USERCRED1 \("Branch PIN"\)/);
+
+    const withPin = { ...input('cred', { profile }), connection: { ...connection(bank, version, 'cred'), userCred1: '4321' } };
+    expect((await runSync(withPin, deps(new ScriptedPerson(RIGHT)))).outcome).toBe('ok');
+  });
+
   it.each([
     ['cancel', 'challenge-cancelled'],
     ['timeout', 'challenge-expired'],
