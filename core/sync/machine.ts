@@ -19,9 +19,10 @@ import { OfxError, OfxStatusError } from '../errors.ts';
 import { buildRequest, mfaCapable, type OfxVersion, type RequestItem, type SignonFields, type StatementAccount } from '../ofx/build.ts';
 import { parseOfx } from '../ofx/parse.ts';
 import { isClientSidePhrase, standardPhraseLabel } from '../ofx/phrases.ts';
-import type { AccountInfo, AccountRef, MfaChallenge, ParsedOfx, SignonInfo, Statement, TransactionStatus } from '../ofx/types.ts';
+import type { AccountInfo, AccountRef, MfaChallenge, ParsedOfx, Statement, TransactionStatus } from '../ofx/types.ts';
 import { builtInAnswer, readMachineFacts } from '../mfa/builtin-answers.ts';
 import { AnswersRejectedError, ChallengeLoopError, SignonRefusedError } from './errors.ts';
+import { fetchProfile, profileFlags } from './profile.ts';
 import type { ChallengeOutcome, Challenger, ChallengeQuestion, ConnectionConfig, KeyStore, ProfileFlags, Progress } from './types.ts';
 
 export const DEFAULT_CHALLENGE_TIMEOUT_MS = 10 * 60_000;
@@ -161,10 +162,10 @@ async function step(run: Run, state: Exclude<State, { name: 'done' }>): Promise<
   switch (state.name) {
     case 'profile': {
       report(run, 'profile');
-      const response = await exchange(run, anonymousSignon(connection), [{ kind: 'profile' }]);
-      const profile = response.profile?.status.code === 0 ? response.profile : null;
+      run.deps.signal?.throwIfAborted();
+      const profile = await fetchProfile(connection, run.deps.send, now(run));
       // A bank that will not share its profile is still synced, with no flags assumed; the next sync asks again.
-      run.profile = profileFlags(profile?.signonInfos[0]);
+      run.profile = profile ?? profileFlags(undefined);
       run.profileRead = profile !== null;
       return { name: 'sign-on' };
     }
@@ -377,12 +378,6 @@ export function signonFor(
   };
 }
 
-/** The spec's anonymous sign-on for profile requests: the password is not needed to read a profile. */
-export function anonymousSignon(c: ConnectionConfig): SignonFields {
-  const anonymous = 'anonymous00000000000000000000000';
-  return { userId: anonymous, password: anonymous, org: c.org, fid: c.fid, appId: c.appId, appVer: c.appVer };
-}
-
 function signonCode(response: ParsedOfx): number {
   if (!response.signon) throw new OfxError('the bank answered without a sign-on response');
   return response.signon.status.code;
@@ -435,18 +430,6 @@ function statementProblems(run: Run, response: ParsedOfx): AccountProblem[] {
     const account = t.trnuid === null ? undefined : run.statementTrnuids.get(t.trnuid);
     return account && t.status.code !== 0 ? [{ account, status: t.status }] : [];
   });
-}
-
-function profileFlags(info: SignonInfo | undefined): ProfileFlags {
-  return {
-    mfaChallengeSupported: info?.mfaChallengeSupported ?? false,
-    mfaChallengeFirst: info?.mfaChallengeFirst ?? false,
-    clientUidRequired: info?.clientUidRequired ?? false,
-    userCred1Label: info?.userCred1Label ?? null,
-    userCred2Label: info?.userCred2Label ?? null,
-    authTokenFirst: info?.authTokenFirst ?? false,
-    authTokenLabel: info?.authTokenLabel ?? null,
-  };
 }
 
 function outcomeOf(error: unknown): SyncOutcome {

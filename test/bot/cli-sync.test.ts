@@ -49,7 +49,10 @@ describe.each<SimBankVersion>(['103', '211'])('ofx-mfa sync against the simulate
   });
 
   it('walks challenge, stored key, revocation and re-challenge without duplicating transactions', async () => {
-    expect((await add('home', 'demo')).code).toBe(0);
+    const added = await add('home', 'demo');
+    expect(added.code).toBe(0);
+    // The profile is read at once (anonymously), so the person learns what the bank will ask.
+    expect(added.stdout).toMatch(/uses security challenges/);
 
     // No terminal and no answers file: exit 3, saying how to answer; nothing reaches the bank's lockout counter.
     const unattended = await run(['sync', 'home']);
@@ -64,9 +67,9 @@ describe.each<SimBankVersion>(['103', '211'])('ofx-mfa sync against the simulate
     const report = JSON.parse(first.stdout);
     expect(report).toMatchObject({ connection: 'home', challenged: true, accessKeyStored: true, status: { code: 0 } });
     expect(report.accounts.length).toBeGreaterThanOrEqual(3);
-    const added = report.accounts.reduce((n: number, a: { newTransactions: number }) => n + a.newTransactions, 0);
-    expect(added).toBeGreaterThan(0);
-    expect(await storedTransactions('home')).toHaveLength(added);
+    const downloaded = report.accounts.reduce((n: number, a: { newTransactions: number }) => n + a.newTransactions, 0);
+    expect(downloaded).toBeGreaterThan(0);
+    expect(await storedTransactions('home')).toHaveLength(downloaded);
 
     // The key and the password are in the database only encrypted.
     const handle = openDatabase(db);
@@ -88,7 +91,7 @@ describe.each<SimBankVersion>(['103', '211'])('ofx-mfa sync against the simulate
     const second = await run(['sync', 'home', '--json']);
     expect(second.code).toBe(0);
     expect(JSON.parse(second.stdout)).toMatchObject({ challenged: false, accessKeyStored: false });
-    expect(await storedTransactions('home')).toHaveLength(added);
+    expect(await storedTransactions('home')).toHaveLength(downloaded);
 
     // The bank revokes the key: the next sync is challenged again (and needs answers again).
     await admin('/admin/revoke-keys', { user: 'demo' });
@@ -96,7 +99,7 @@ describe.each<SimBankVersion>(['103', '211'])('ofx-mfa sync against the simulate
     const again = await run(['sync', 'home', '--answers', right, '--json']);
     expect(again.code).toBe(0);
     expect(JSON.parse(again.stdout)).toMatchObject({ challenged: true, accessKeyStored: true });
-    expect(await storedTransactions('home')).toHaveLength(added);
+    expect(await storedTransactions('home')).toHaveLength(downloaded);
 
     // For people: a short summary naming the accounts and the key's age.
     const human = await run(['sync', 'home']);

@@ -10,12 +10,18 @@ import {
   listConnections,
   liveKeyInfo,
   removeConnection,
+  toConnectionConfig,
+  updateProfileFlags,
   upsertAccounts,
 } from '../../../db/index.ts';
+import { postOfx } from '../../../core/http/transport.ts';
+import { fetchProfile } from '../../../core/sync/profile.ts';
+import type { ProfileFlags } from '../../../core/sync/types.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { readPassword, readUserCred } from '../secrets-input.ts';
 import { withSession } from '../session.ts';
 
+const PROFILE_TIMEOUT_MS = 15_000;
 const VERSIONS = ['102', '103', '200', '203', '211', '220'];
 const BANK_TYPES = ['CHECKING', 'SAVINGS', 'MONEYMRKT', 'CREDITLINE'];
 const ACCOUNT_TYPES = [...BANK_TYPES, 'CREDITCARD', 'INVESTMENT'];
@@ -68,6 +74,21 @@ interface AddOptions {
   answerAggregate: string;
   userCred1?: boolean;
   userCred2?: boolean;
+  profile: boolean;
+}
+
+/** What the bank's profile means for this connection, in a line or two for the person adding it. */
+export function describeProfile(flags: ProfileFlags, has: { userCred1: boolean; userCred2: boolean }): string[] {
+  const lines = [
+    flags.mfaChallengeSupported
+      ? 'the bank uses security challenges: the first sync asks you its questions once, then a stored access key signs on'
+      : 'the bank does not advertise security challenges',
+  ];
+  if (flags.clientUidRequired) lines.push('the bank identifies this client by its CLIENTUID; if the first sync says 15510, approve the client on the bank website');
+  if (flags.userCred1Label && !has.userCred1) lines.push(`the bank also asks for USERCRED1 "${flags.userCred1Label}": add the connection again with --user-cred1`);
+  if (flags.userCred2Label && !has.userCred2) lines.push(`the bank also asks for USERCRED2 "${flags.userCred2Label}": add the connection again with --user-cred2`);
+  if (flags.authTokenFirst) lines.push(`the bank wants an authentication token${flags.authTokenLabel ? ` ("${flags.authTokenLabel}")` : ''} on the first sign-on`);
+  return lines;
 }
 
 export function register(program: Command): void {
@@ -89,6 +110,7 @@ export function register(program: Command): void {
     .option('--answer-aggregate <name>', 'MFACHALLENGEA (default) or MFACHALLENGEANSWER, as the bank expects', 'MFACHALLENGEA')
     .option('--user-cred1', 'ask for USERCRED1 (or set OFX_MFA_USERCRED1)')
     .option('--user-cred2', 'ask for USERCRED2 (or set OFX_MFA_USERCRED2)')
+    .option('--no-profile', "store the connection without asking the bank for its profile now")
     .action(async (name: string, options: AddOptions, command: Command) => {
       if (!VERSIONS.includes(options.ofxVersion)) {
         throw new CliError(`--ofx-version ${options.ofxVersion}: expected one of ${VERSIONS.join(', ')}`, EXIT.usage);
@@ -101,9 +123,10 @@ export function register(program: Command): void {
       const password = await readPassword(options);
       const userCred1 = await readUserCred(1, options.userCred1 === true);
       const userCred2 = await readUserCred(2, options.userCred2 === true);
-      await withSession(command, async ({ db, box, member }) => {
+      const notes = await withSession(command, async ({ db, box, member }) => {
+        let row;
         try {
-          const row = createConnection(db, box, {
+          row = createConnection(db, box, {
             memberId: member.id,
             name,
             url,
@@ -123,9 +146,20 @@ export function register(program: Command): void {
           if (error instanceof ConnectionExistsError) throw new CliError(error.message, EXIT.usage);
           throw error;
         }
+        if (!options.profile) return [];
+        // The profile needs no password (anonymous sign-on); a bank out of reach only postpones it to the first sync.
+        try {
+          const flags = await fetchProfile(toConnectionConfig(box, row), (body) => postOfx(url, body, { timeoutMs: PROFILE_TIMEOUT_MS }));
+          if (!flags) return ['the bank did not share its profile; the first sync will ask again'];
+          updateProfileFlags(db, row.id, flags);
+          return describeProfile(flags, { userCred1: userCred1 !== null, userCred2: userCred2 !== null });
+        } catch (error) {
+          return [`could not read the bank's profile now (${error instanceof Error ? error.message : 'unknown error'}); the first sync will`];
+        }
       });
       const what = accounts.length > 0 ? `${accounts.length} account${accounts.length === 1 ? '' : 's'}` : 'accounts discovered on the first sync';
       process.stdout.write(`added ${name} (${what}); run: ofx-mfa sync ${name}\n`);
+      for (const note of notes) process.stdout.write(`  ${note}\n`);
     });
 
   bank

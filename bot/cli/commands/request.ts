@@ -1,7 +1,8 @@
 /** `ofx-mfa request profile|accounts|statement|challenge NAME --dry-run`: the exact request, secrets masked. */
 import type { Command } from 'commander';
 import { buildRequest, maskRequest, type OfxVersion, type RequestItem } from '../../../core/ofx/build.ts';
-import { anonymousSignon, signonFor, toStatementAccount } from '../../../core/sync/machine.ts';
+import { signonFor, toStatementAccount } from '../../../core/sync/machine.ts';
+import { anonymousSignon } from '../../../core/sync/profile.ts';
 import { getConnection, listAccounts, liveKeyInfo, toConnectionConfig } from '../../../db/index.ts';
 import { statementWindowStart } from '../../sync-service.ts';
 import { CliError, EXIT } from '../errors.ts';
