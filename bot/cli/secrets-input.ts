@@ -1,12 +1,7 @@
 /** Reading a secret from the person at the command line: stdin, an environment variable, or a hidden prompt. */
 import { read } from 'read';
 import { CliError, EXIT } from './errors.ts';
-
-export async function readAllStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
+import { readStdin } from './stdin.ts';
 
 export async function promptHidden(prompt: string): Promise<string> {
   try {
@@ -22,7 +17,7 @@ export async function promptHidden(prompt: string): Promise<string> {
  */
 export async function readPassword(options: { passwordStdin?: boolean }, env: NodeJS.ProcessEnv = process.env): Promise<string> {
   let password: string | undefined;
-  if (options.passwordStdin) password = (await readAllStdin()).split(/\r?\n/)[0];
+  if (options.passwordStdin) password = (await readStdin()).toString('utf8').split(/\r?\n/)[0];
   else if (env.OFX_MFA_PASSWORD) password = env.OFX_MFA_PASSWORD;
   else if (process.stdin.isTTY) password = await promptHidden('Bank password: ');
   else throw new CliError('no password: use --password-stdin, set OFX_MFA_PASSWORD, or run on a terminal', EXIT.usage);

@@ -5,12 +5,7 @@ import { OfxParseError } from '../../../core/errors.ts';
 import { parseOfx } from '../../../core/ofx/parse.ts';
 import { toStatementJson } from '../../../core/ofx/statement-json.ts';
 import { CliError, EXIT } from '../errors.ts';
-
-async function readStdin(): Promise<Uint8Array> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
+import { readStdin } from '../stdin.ts';
 
 /** The bytes of FILE, or a one-line CliError naming the file and the reason (ENOENT, EISDIR, ...). */
 export async function readInput(file: string): Promise<Uint8Array> {
