@@ -157,7 +157,8 @@ function parseUncached(text: string): string {
   } else if (timeDigits !== 0) {
     throw invalid(text, 'expected HHMM or HHMMSS after the date');
   }
-  const sep = s.charCodeAt(pos);
+  // Guarded rather than reading past the end (NaN): an out-of-bounds read deoptimizes this hot function.
+  const sep = pos < s.length ? s.charCodeAt(pos) : -1;
   if (timeDigits === 6 && (sep === 46 /* . */ || sep === 58 /* : */)) {
     const count = countDigits(s, pos + 1);
     if (count < 1 || count > 6) throw invalid(text, 'bad fraction of a second');
@@ -176,14 +177,21 @@ function parseUncached(text: string): string {
   const maxDay = month === 2 && !isLeap(year) ? 28 : (DAYS_IN_MONTH[month - 1] ?? 31);
   if (day < 1 || day > maxDay) throw invalid(text, 'day out of range');
   if (hour > 23 || minute > 59 || second > 59) throw invalid(text, 'time out of range');
-  let utc = Date.UTC(year, month - 1, day, hour, minute, second, millis);
-  if (year < 100) {
-    // Date.UTC reads years 0..99 as 1900..1999.
-    const date = new Date(utc);
-    date.setUTCFullYear(year);
-    utc = date.getTime();
-  }
+  const utc = daysFromCivil(year, month, day) * DAY_MS + ((hour * 60 + minute) * 60 + second) * 1000 + millis;
   return isoString(utc - Math.round(offsetHours * 60) * 60_000);
+}
+
+/**
+ * Days from 1970-01-01 to a valid proleptic Gregorian date (H. Hinnant's days_from_civil): the arithmetic that
+ * Date.UTC does, without its call per transaction and without its reading of years 0..99 as 1900..1999.
+ */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146_097 + dayOfEra - 719_468;
 }
 
 function countDigits(s: string, at: number): number {
@@ -203,6 +211,8 @@ const ISO_MAX = 253_402_300_799_999;
 const CACHE_LIMIT = 100_000;
 const dayPrefixes = new Map<number, string>();
 const timeSuffixes = new Map<number, string>();
+let lastDay = NaN;
+let lastDayPrefix = '';
 
 /**
  * Date.prototype.toISOString, made cheap for statements of 100k transactions: the "YYYY-MM-DDT" of each day and
@@ -212,12 +222,15 @@ function isoString(utc: number): string {
   if (utc < ISO_MIN || utc > ISO_MAX) return new Date(utc).toISOString();
   const day = Math.floor(utc / DAY_MS);
   const time = utc - day * DAY_MS;
-  let prefix = dayPrefixes.get(day);
+  // Statements come in date order, so the day is usually the previous one's: checked before the map.
+  let prefix = day === lastDay ? lastDayPrefix : dayPrefixes.get(day);
   if (prefix === undefined) {
     if (dayPrefixes.size >= CACHE_LIMIT) dayPrefixes.clear();
     prefix = new Date(day * DAY_MS).toISOString().slice(0, 11);
     dayPrefixes.set(day, prefix);
   }
+  lastDay = day;
+  lastDayPrefix = prefix;
   let suffix = timeSuffixes.get(time);
   if (suffix === undefined) {
     if (timeSuffixes.size >= CACHE_LIMIT) timeSuffixes.clear();

@@ -10,6 +10,7 @@ import { readProfile } from './read/profile.ts';
 import { quoteValue } from './read/quote.ts';
 import { readTransactionResponses } from './read/responses.ts';
 import { readChallenge, readSignon } from './read/signon.ts';
+import { compactTransactions } from './read/statements.ts';
 import { tokenizeOfx } from './tokenizer.ts';
 import type { OfxNode } from './tree.ts';
 import type { ParsedOfx } from './types.ts';
@@ -24,7 +25,8 @@ function notOfx(text: string): OfxParseError {
 function parse(input: string | Uint8Array): ParsedOfx {
   const text = decodeOfx(input);
   const { header, bodyStart } = readHeader(text);
-  const found = tokenizeOfx(text, bodyStart).find((n) => n.name === 'OFX');
+  // Transactions are read while tokenizing, and the tree keeps compact nodes for them (see compactTransactions).
+  const found = tokenizeOfx(text, bodyStart, { compact: compactTransactions }).find((n) => n.name === 'OFX');
   if (!found) throw notOfx(text);
   // <OFX></OFX> is a (useless but valid) empty document, read as an aggregate with no children.
   const root: OfxNode = found.children ? found : { name: 'OFX', children: [] };

@@ -20,9 +20,12 @@
  * skipped; CDATA sections count as text.
  *
  * Speed matters (statements of 100k transactions): scanning is indexOf/charCodeAt only, text is sliced once
- * per leaf, and no regular expression runs per token.
+ * per leaf, and no regular expression runs per token. Memory matters too: a leaf costs ~40 bytes plus its
+ * text (Node 20 has no pointer compression), several times the bytes it was read from, so a caller may pass a
+ * `compact` hook that swaps an aggregate for a cheaper node as soon as it closes (see Compactor).
  */
 import { OfxParseError } from '../errors.ts';
+import { keepHiddenClass } from './keep-hidden-class.ts';
 import type { OfxNode } from './tree.ts';
 
 const GT = 62; // >
@@ -100,216 +103,361 @@ const NAME_SLOTS = 1024;
 const EMPTY: OfxNode[] = [];
 
 /**
+ * Lets a caller keep a cheaper node in the tree for some aggregates (the parser: transactions), chosen by
+ * name and parent name (undefined at the top). Spans are where the aggregate is spelled in `text`, from its
+ * start tag's `<` to just past its end tag's `>`.
+ *
+ * Only aggregates closed by their own end tag are offered: then `text.slice(start, end)` read on its own
+ * yields exactly the same aggregate, because everything inside was settled by that end tag and nothing
+ * outside it was involved (an implicit close by an ancestor's end tag can turn a leaf-only aggregate into an
+ * empty leaf). A replacement may therefore rebuild the children from that text later.
+ */
+export interface Compactor {
+  /** An aggregate just closed: a node to keep in its place, or undefined to keep `node`. */
+  closed(node: OfxNode, parent: string | undefined, text: string, start: number, end: number): OfxNode | undefined;
+  /**
+   * Fast path for aggregates of leaves only, the shape of nearly every transaction: a sink that takes the
+   * leaves straight from the text, so no node is ever made for them. Undefined: tokenize as usual.
+   */
+  leafSink(name: string, parent: string | undefined): LeafSink | undefined;
+}
+
+/** Receives the leaves of one aggregate, in order, with values exactly as the tokenizer would give them. */
+export interface LeafSink {
+  leaf(name: string, value: string): void;
+  /** Every leaf given: the node to keep for the aggregate, or undefined to tokenize it as usual after all. */
+  finish(text: string, start: number, end: number): OfxNode | undefined;
+  /** Forget the leaves given so far: the aggregate turned out not to be simple, and is tokenized as usual. */
+  reset(): void;
+}
+
+export interface TokenizeOptions {
+  compact?: Compactor;
+}
+
+/**
  * Reads the body markup of `text` from `start` into a forest of OfxNode (normally a single OFX element).
  * Throws OfxParseError on a document type or entity declaration.
  */
-export function tokenizeOfx(text: string, start = 0): OfxNode[] {
+export function tokenizeOfx(text: string, start = 0, options: TokenizeOptions = {}): OfxNode[] {
+  return new Tokenizer(text, start, options.compact).run();
+}
+
+/**
+ * One tokenizing pass. A class rather than closures inside tokenizeOfx: closures are new function objects on
+ * every call, and V8 optimizes each anew, so every document would start in unoptimized code; methods are
+ * optimized once for all documents.
+ */
+class Tokenizer {
   /**
    * Children of every open element, innermost last, in one growing array: an aggregate's children are copied
    * out into an exactly sized array when it closes (arrays grown by push keep up to 2x slack, which on a
    * statement of 100k transactions is megabytes of empty slots).
    */
-  const buffer: OfxNode[] = [];
+  private readonly buffer: OfxNode[] = [];
   /** Open aggregates, innermost last, and where each one's children begin in `buffer`. */
-  const stack: OfxNode[] = [];
-  const starts: number[] = [];
+  private readonly stack: OfxNode[] = [];
+  private readonly starts: number[] = [];
+  /** Where each open aggregate's start tag begins in `text` (for the compact hook). */
+  private readonly tagStarts: number[] = [];
   /** The element whose start tag was read last, while it is unknown whether it is a leaf or an aggregate. */
-  let pendingName: string | null = null;
+  private pendingName: string | null = null;
+  /** Where pendingName's start tag begins. */
+  private pendingStart = 0;
   /** Where the text after the last markup begins. */
-  let textStart = start;
+  private textStart: number;
   /** Text pieces when comments, processing instructions or CDATA split the text of one leaf. */
-  let parts: string[] | null = null;
-  const length = text.length;
-  const names: Array<string | undefined> = new Array<string | undefined>(NAME_SLOTS);
-  let pos = start;
+  private parts: string[] | null = null;
+  private readonly names: Array<string | undefined> = new Array<string | undefined>(NAME_SLOTS);
+
+  constructor(
+    private readonly text: string,
+    private readonly start: number,
+    private readonly compact: Compactor | undefined,
+  ) {
+    this.textStart = start;
+  }
 
   /** The name spelled by text[from, to), upper-cased; `hash` was computed over the same characters. */
-  const nameAt = (from: number, to: number, hash: number, lower: boolean): string => {
+  private nameAt(from: number, to: number, hash: number, lower: boolean): string {
+    const text = this.text;
     if (lower) return text.slice(from, to).toUpperCase();
     const slot = hash & (NAME_SLOTS - 1);
-    const known = names[slot];
+    const known = this.names[slot];
     if (known !== undefined && known.length === to - from && text.startsWith(known, from)) return known;
     const name = text.slice(from, to);
-    names[slot] = name;
+    this.names[slot] = name;
     return name;
-  };
+  }
 
   /** The trimmed, entity-decoded text between textStart and `end`. */
-  const textUpTo = (end: number): string => {
-    if (parts !== null) {
-      parts.push(decodeEntities(text.slice(textStart, end)));
-      const joined = parts.join('').trim();
-      parts = null;
+  private textUpTo(end: number): string {
+    const text = this.text;
+    if (this.parts !== null) {
+      this.parts.push(decodeEntities(text.slice(this.textStart, end)));
+      const joined = this.parts.join('').trim();
+      this.parts = null;
       return joined;
     }
-    let s = textStart;
-    let e = end;
-    while (s < e && text.charCodeAt(s) <= 32) s++;
-    while (e > s && text.charCodeAt(e - 1) <= 32) e--;
-    if (s === e) return '';
-    const raw = text.slice(s, e);
-    return raw.indexOf(AMP) === -1 ? raw : decodeEntities(raw);
-  };
+    return trimmedText(text, this.textStart, end);
+  }
 
   /** Before a start tag: the pending element becomes a leaf (it has text) or an aggregate (it has none). */
-  const settlePending = (end: number): void => {
-    if (pendingName === null) return;
-    const value = textUpTo(end);
+  private settlePending(end: number): void {
+    const name = this.pendingName;
+    if (name === null) return;
+    const value = this.textUpTo(end);
     if (value !== '') {
-      buffer.push({ name: pendingName, value });
+      this.buffer.push({ name, value });
     } else {
-      const node: OfxNode = { name: pendingName, children: EMPTY };
-      buffer.push(node);
-      stack.push(node);
-      starts.push(buffer.length);
+      const node: OfxNode = { name, children: EMPTY };
+      this.buffer.push(node);
+      this.stack.push(node);
+      this.starts.push(this.buffer.length);
+      this.tagStarts.push(this.pendingStart);
     }
-    pendingName = null;
-  };
+    this.pendingName = null;
+  }
 
   /** Closes the innermost aggregate: its children move from the buffer into their own array. */
-  const closeTop = (): void => {
-    const node = stack.pop() as OfxNode;
-    const from = starts.pop() as number;
-    node.children = buffer.slice(from);
-    buffer.length = from;
-  };
+  private closeTop(): void {
+    const node = this.stack.pop() as OfxNode;
+    const from = this.starts.pop() as number;
+    this.tagStarts.pop();
+    node.children = this.buffer.slice(from);
+    this.buffer.length = from;
+  }
 
   /** An end tag for an element further up closes this one implicitly (see the rules at the top). */
-  const closeImplicitly = (): void => {
+  private closeImplicitly(): void {
+    const { buffer, stack, starts } = this;
     const node = stack[stack.length - 1] as OfxNode;
     const from = starts[starts.length - 1] as number;
     let holdsAggregate = false;
-    for (let i = from; i < buffer.length && !holdsAggregate; i++) holdsAggregate = (buffer[i] as OfxNode).children !== undefined;
+    // `value`, not `children`: a compacted child may build its children only when they are asked for.
+    for (let i = from; i < buffer.length && !holdsAggregate; i++) holdsAggregate = (buffer[i] as OfxNode).value === undefined;
     if (holdsAggregate || LEAF_ONLY_AGGREGATES.has(node.name)) {
-      closeTop();
+      this.closeTop();
       return;
     }
     // An empty leaf after all: its would-be children stay where they are, as its following siblings.
     stack.pop();
     starts.pop();
+    this.tagStarts.pop();
     buffer[from - 1] = { name: node.name, value: '' };
-  };
+  }
 
-  const closeElement = (name: string): void => {
+  /** The end tag of `name`, ending just before `end`, closes the innermost open `name`. */
+  private closeElement(name: string, end: number): void {
+    const { buffer, stack } = this;
     let i = stack.length - 1;
     while (i >= 0 && (stack[i] as OfxNode).name !== name) i--;
     if (i < 0) return; // a stray end tag, e.g. for a leaf that already has its text: nothing to close
-    while (stack.length - 1 > i) closeImplicitly();
-    closeTop();
-  };
-
-  /** Keeps the text read so far when markup that is not a tag (comment, PI, CDATA) interrupts it. */
-  const holdText = (end: number): void => {
-    if (pendingName === null) return;
-    (parts ??= []).push(decodeEntities(text.slice(textStart, end)));
-  };
-
-  while (pos < length) {
-    const lt = text.indexOf('<', pos);
-    if (lt === -1) break;
-    const c1 = text.charCodeAt(lt + 1);
-
-    if (c1 === SLASH) {
-      const from = lt + 2;
-      // The usual XML case, </NAME> closing the leaf just opened: recognised without scanning the name.
-      if (pendingName !== null && text.startsWith(pendingName, from) && text.charCodeAt(from + pendingName.length) === GT) {
-        buffer.push({ name: pendingName, value: textUpTo(lt) });
-        pos = textStart = from + pendingName.length + 1;
-        pendingName = null;
-        parts = null;
-        continue;
-      }
-      // Any other end tag: </NAME> (spaces tolerated before '>').
-      let e = from;
-      let hash = 0;
-      let lower = false;
-      for (let c = text.charCodeAt(e); isNameChar(c); c = text.charCodeAt(++e)) {
-        hash = (hash * 31 + c) | 0;
-        if (c >= 97) lower = true;
-      }
-      const gt = text.charCodeAt(e) === GT ? e : text.indexOf('>', e);
-      if (gt === -1) break;
-      if (pendingName !== null) {
-        // Text then its own end tag (<CODE>0</CODE>), no text at all (<MEMO></MEMO>), or a leaf left open
-        // whose parent is closing (<SEVERITY>INFO</STATUS>): a leaf in every case.
-        const leafName: string = pendingName;
-        buffer.push({ name: leafName, value: textUpTo(lt) });
-        pendingName = null;
-        const same = !lower && leafName.length === e - from && text.startsWith(leafName, from);
-        if (!same) closeElement(nameAt(from, e, hash, lower));
-      } else {
-        closeElement(nameAt(from, e, hash, lower));
-      }
-      parts = null;
-      pos = textStart = gt + 1;
-      continue;
+    while (stack.length - 1 > i) this.closeImplicitly();
+    const tagStart = this.tagStarts[i] as number;
+    this.closeTop();
+    if (this.compact !== undefined) {
+      // closeTop left the closed aggregate last in the buffer, among its parent's children.
+      const at = buffer.length - 1;
+      const parent = stack[stack.length - 1]?.name;
+      const replacement = this.compact.closed(buffer[at] as OfxNode, parent, this.text, tagStart, end);
+      if (replacement !== undefined) buffer[at] = replacement;
     }
-
-    if (isNameStart(c1)) {
-      // Start tag: <NAME>, tolerating anything up to '>' (attributes are not OFX) and <NAME/>.
-      const from = lt + 1;
-      let e = from;
-      let hash = 0;
-      let lower = false;
-      for (let c = text.charCodeAt(e); isNameChar(c); c = text.charCodeAt(++e)) {
-        hash = (hash * 31 + c) | 0;
-        if (c >= 97) lower = true;
-      }
-      let gt = e;
-      if (text.charCodeAt(e) !== GT) {
-        gt = text.indexOf('>', e);
-        if (gt === -1) break;
-      }
-      const name = nameAt(from, e, hash, lower);
-      settlePending(lt);
-      if (gt > e && text.charCodeAt(gt - 1) === SLASH) {
-        buffer.push({ name, value: '' });
-      } else {
-        pendingName = name;
-      }
-      parts = null;
-      pos = textStart = gt + 1;
-      continue;
-    }
-
-    if (c1 === BANG) {
-      if (text.startsWith('<!--', lt)) {
-        holdText(lt);
-        const end = text.indexOf('-->', lt + 4);
-        pos = textStart = end === -1 ? length : end + 3;
-        continue;
-      }
-      if (text.startsWith('<![CDATA[', lt)) {
-        const end = text.indexOf(']]>', lt + 9);
-        if (pendingName !== null) {
-          holdText(lt);
-          (parts as string[] | null)?.push(text.slice(lt + 9, end === -1 ? length : end));
-        }
-        pos = textStart = end === -1 ? length : end + 3;
-        continue;
-      }
-      if (isNameStart(text.charCodeAt(lt + 2))) {
-        const declaration = text.slice(lt, Math.min(lt + 10, length)).replace(/\s.*$/s, '');
-        throw new OfxParseError(`refused ${declaration}: OFX files carry no document type or entity declarations`);
-      }
-      const gt = text.indexOf('>', lt);
-      pos = textStart = gt === -1 ? length : gt + 1;
-      continue;
-    }
-
-    if (c1 === QUESTION) {
-      holdText(lt);
-      const end = text.indexOf('?>', lt + 2);
-      pos = textStart = end === -1 ? length : end + 2;
-      continue;
-    }
-
-    // A '<' that starts no markup ("a < b" from a careless server): part of the text.
-    pos = lt + 1;
   }
 
-  if (pendingName !== null) buffer.push({ name: pendingName, value: textUpTo(length) });
-  // A truncated file: whatever is still open closes here, as the aggregates it was.
-  while (stack.length > 0) closeTop();
-  return buffer;
+  /** Keeps the text read so far when markup that is not a tag (comment, PI, CDATA) interrupts it. */
+  private holdText(end: number): void {
+    if (this.pendingName === null) return;
+    (this.parts ??= []).push(decodeEntities(this.text.slice(this.textStart, end)));
+  }
+
+  /**
+   * The fast path of Compactor.leafSink, from just past the start tag `<NAME>` of an aggregate: its leaves go
+   * to `sink` and the result is where its end tag `</NAME>` ends. Only the plain shape is taken (upper-case
+   * tags without spaces, each leaf with text or its own end tag, no comment, CDATA or nested aggregate);
+   * anything else returns -1, and the caller tokenizes the aggregate as usual. Within that shape every rule
+   * is the general loop's: values trimmed and entity-decoded, text after a leaf's end tag ignored, a leaf
+   * left open ended by the next tag.
+   */
+  private scanLeaves(name: string, from: number, sink: LeafSink): number {
+    const text = this.text;
+    let leafName: string | null = null;
+    let p = from;
+    for (;;) {
+      const lt = text.indexOf('<', p);
+      if (lt === -1) return -1;
+      const c1 = text.charCodeAt(lt + 1);
+      if (c1 === SLASH) {
+        const at = lt + 2;
+        if (leafName !== null && text.startsWith(leafName, at) && text.charCodeAt(at + leafName.length) === GT) {
+          sink.leaf(leafName, trimmedText(text, p, lt));
+          p = at + leafName.length + 1;
+          leafName = null;
+          continue;
+        }
+        // Its own end tag; but straight after its start tag it would be an (empty or text) leaf instead.
+        if (p === from || !text.startsWith(name, at) || text.charCodeAt(at + name.length) !== GT) return -1;
+        if (leafName !== null) sink.leaf(leafName, trimmedText(text, p, lt));
+        return at + name.length + 1;
+      }
+      if (c1 < 65 || c1 > 90) return -1; // not an upper-case start tag: '!', '?', lower case, stray '<'
+      let e = lt + 1;
+      let hash = 0;
+      for (let c = c1; isNameChar(c) && c < 97; c = text.charCodeAt(++e)) hash = (hash * 31 + c) | 0;
+      if (text.charCodeAt(e) !== GT) return -1;
+      if (leafName !== null || p === from) {
+        const value = trimmedText(text, p, lt);
+        if (leafName !== null) {
+          // An element with no text before the next start tag would be an aggregate: not this path's shape.
+          if (value === '') return -1;
+          sink.leaf(leafName, value);
+        } else if (value !== '') {
+          return -1; // text right after the aggregate's own start tag: it is a leaf, not an aggregate
+        }
+      } // else: text between a leaf's end tag and the next tag, which the general loop ignores too
+      leafName = this.nameAt(lt + 1, e, hash, false);
+      p = e + 1;
+    }
+  }
+
+  run(): OfxNode[] {
+    const { text, buffer, stack } = this;
+    const length = text.length;
+    let pos = this.start;
+    while (pos < length) {
+      const lt = text.indexOf('<', pos);
+      if (lt === -1) break;
+      const c1 = text.charCodeAt(lt + 1);
+
+      if (c1 === SLASH) {
+        const from = lt + 2;
+        const pendingName = this.pendingName;
+        // The usual XML case, </NAME> closing the leaf just opened: recognised without scanning the name.
+        if (pendingName !== null && text.startsWith(pendingName, from) && text.charCodeAt(from + pendingName.length) === GT) {
+          buffer.push({ name: pendingName, value: this.textUpTo(lt) });
+          pos = this.textStart = from + pendingName.length + 1;
+          this.pendingName = null;
+          this.parts = null;
+          continue;
+        }
+        // Any other end tag: </NAME> (spaces tolerated before '>').
+        let e = from;
+        let hash = 0;
+        let lower = false;
+        for (let c = text.charCodeAt(e); isNameChar(c); c = text.charCodeAt(++e)) {
+          hash = (hash * 31 + c) | 0;
+          if (c >= 97) lower = true;
+        }
+        const gt = text.charCodeAt(e) === GT ? e : text.indexOf('>', e);
+        if (gt === -1) break;
+        if (pendingName !== null) {
+          // Text then its own end tag (<CODE>0</CODE>), no text at all (<MEMO></MEMO>), or a leaf left open
+          // whose parent is closing (<SEVERITY>INFO</STATUS>): a leaf in every case.
+          buffer.push({ name: pendingName, value: this.textUpTo(lt) });
+          this.pendingName = null;
+          const same = !lower && pendingName.length === e - from && text.startsWith(pendingName, from);
+          if (!same) this.closeElement(this.nameAt(from, e, hash, lower), gt + 1);
+        } else {
+          this.closeElement(this.nameAt(from, e, hash, lower), gt + 1);
+        }
+        this.parts = null;
+        pos = this.textStart = gt + 1;
+        continue;
+      }
+
+      if (isNameStart(c1)) {
+        // Start tag: <NAME>, tolerating anything up to '>' (attributes are not OFX) and <NAME/>.
+        const from = lt + 1;
+        let e = from;
+        let hash = 0;
+        let lower = false;
+        for (let c = text.charCodeAt(e); isNameChar(c); c = text.charCodeAt(++e)) {
+          hash = (hash * 31 + c) | 0;
+          if (c >= 97) lower = true;
+        }
+        let gt = e;
+        if (text.charCodeAt(e) !== GT) {
+          gt = text.indexOf('>', e);
+          if (gt === -1) break;
+        }
+        const name = this.nameAt(from, e, hash, lower);
+        this.settlePending(lt);
+        this.parts = null;
+        const sink = this.compact !== undefined && gt === e ? this.compact.leafSink(name, stack[stack.length - 1]?.name) : undefined;
+        if (sink !== undefined) {
+          const end = this.scanLeaves(name, gt + 1, sink);
+          const node = end === -1 ? undefined : sink.finish(text, lt, end);
+          if (node !== undefined) {
+            buffer.push(node);
+            pos = this.textStart = end;
+            continue;
+          }
+          sink.reset(); // not the plain shape after all: tokenized as usual below
+        }
+        if (gt > e && text.charCodeAt(gt - 1) === SLASH) {
+          buffer.push({ name, value: '' });
+        } else {
+          this.pendingName = name;
+          this.pendingStart = lt;
+        }
+        pos = this.textStart = gt + 1;
+        continue;
+      }
+
+      if (c1 === BANG) {
+        if (text.startsWith('<!--', lt)) {
+          this.holdText(lt);
+          const end = text.indexOf('-->', lt + 4);
+          pos = this.textStart = end === -1 ? length : end + 3;
+          continue;
+        }
+        if (text.startsWith('<![CDATA[', lt)) {
+          const end = text.indexOf(']]>', lt + 9);
+          if (this.pendingName !== null) {
+            this.holdText(lt);
+            this.parts?.push(text.slice(lt + 9, end === -1 ? length : end));
+          }
+          pos = this.textStart = end === -1 ? length : end + 3;
+          continue;
+        }
+        if (isNameStart(text.charCodeAt(lt + 2))) {
+          const declaration = text.slice(lt, Math.min(lt + 10, length)).replace(/\s.*$/s, '');
+          throw new OfxParseError(`refused ${declaration}: OFX files carry no document type or entity declarations`);
+        }
+        const gt = text.indexOf('>', lt);
+        pos = this.textStart = gt === -1 ? length : gt + 1;
+        continue;
+      }
+
+      if (c1 === QUESTION) {
+        this.holdText(lt);
+        const end = text.indexOf('?>', lt + 2);
+        pos = this.textStart = end === -1 ? length : end + 2;
+        continue;
+      }
+
+      // A '<' that starts no markup ("a < b" from a careless server): part of the text.
+      pos = lt + 1;
+    }
+
+    if (this.pendingName !== null) buffer.push({ name: this.pendingName, value: this.textUpTo(length) });
+    // A truncated file: whatever is still open closes here, as the aggregates it was.
+    while (stack.length > 0) this.closeTop();
+    return buffer;
+  }
+}
+
+// With and without a compactor, so that the field is typed as "anything" from the start.
+keepHiddenClass(new Tokenizer('', 0, undefined));
+keepHiddenClass(new Tokenizer('', 0, { closed: () => undefined, leafSink: () => undefined }));
+
+/** text[from, end) trimmed and entity-decoded (the usual case: no comment or CDATA inside the text). */
+function trimmedText(text: string, from: number, end: number): string {
+  let s = from;
+  let e = end;
+  while (s < e && text.charCodeAt(s) <= 32) s++;
+  while (e > s && text.charCodeAt(e - 1) <= 32) e--;
+  if (s === e) return '';
+  const raw = text.slice(s, e);
+  return raw.indexOf(AMP) === -1 ? raw : decodeEntities(raw);
 }

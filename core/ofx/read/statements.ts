@@ -6,6 +6,9 @@
 import { OfxParseError } from '../../errors.ts';
 import { normalizeAmount } from '../amounts.ts';
 import { parseOfxDateTime } from '../dates.ts';
+import { keepHiddenClass } from '../keep-hidden-class.ts';
+import { LazyAggregate } from '../lazy-node.ts';
+import type { Compactor, LeafSink } from '../tokenizer.ts';
 import type { OfxNode } from '../tree.ts';
 import type { AccountKind, Balance, OfxStatus, Position, Statement, Transaction } from '../types.ts';
 import { readAccountRef } from './accounts.ts';
@@ -16,70 +19,101 @@ function describeTransaction(aggregate: string, fitid: string | undefined, index
 }
 
 /**
- * One STMTTRN, read in a single pass over its children: this runs once per transaction, so it avoids
- * repeated child lookups.
+ * The fields of one STMTTRN as its leaves come, in a single pass: this runs once per transaction, so it
+ * avoids repeated child lookups. Fed either from a node's children (readStmtTrn) or straight from the text
+ * by the tokenizer's fast path (compactTransactions), so both read a transaction the same way.
  */
-export function readStmtTrn(node: OfxNode, index: number, aggregate = 'STMTTRN'): Transaction {
-  let type: string | undefined;
-  let posted: string | undefined;
-  let amount: string | undefined;
-  let fitid: string | undefined;
-  let name: string | null = null;
-  let payeeName: string | null = null;
-  let memo: string | null = null;
-  let checkNumber: string | null = null;
-  for (const c of node.children ?? []) {
-    const value = c.value;
-    switch (c.name) {
+class StmtTrnFields {
+  type: string | undefined = undefined;
+  posted: string | undefined = undefined;
+  amount: string | undefined = undefined;
+  fitid: string | undefined = undefined;
+  name: string | null = null;
+  payeeName: string | null = null;
+  memo: string | null = null;
+  checkNumber: string | null = null;
+
+  /** One child: `value` is undefined for an aggregate (only PAYEE is read as one). */
+  take(element: string, value: string | undefined): void {
+    switch (element) {
       case 'TRNTYPE':
-        type = value;
+        this.type = value;
         break;
       case 'DTPOSTED':
-        posted = value;
+        this.posted = value;
         break;
       case 'TRNAMT':
-        amount = value;
+        this.amount = value;
         break;
       case 'FITID':
-        fitid = value ?? '';
+        this.fitid = value ?? '';
         break;
       case 'NAME':
-        name = value || null;
-        break;
-      case 'PAYEE':
-        payeeName = text(c, 'NAME');
+        this.name = value || null;
         break;
       case 'MEMO':
-        memo = value || null;
+        this.memo = value || null;
         break;
       case 'CHECKNUM':
-        checkNumber = value || null;
+        this.checkNumber = value || null;
         break;
     }
   }
-  // Error context is built only on the error path: this runs once per transaction.
-  if (fitid === undefined || !posted || !amount) {
-    const missing = fitid === undefined ? 'FITID' : !posted ? 'DTPOSTED' : 'TRNAMT';
-    throw new OfxParseError(`${describeTransaction(aggregate, fitid, index)} has no ${missing}`);
+
+  reset(): void {
+    this.type = this.posted = this.amount = this.fitid = undefined;
+    this.name = this.payeeName = this.memo = this.checkNumber = null;
   }
-  let postedIso: string;
-  let normalizedAmount: string;
-  try {
-    postedIso = parseOfxDateTime(posted);
-    normalizedAmount = normalizeAmount(amount);
-  } catch (error) {
-    if (!(error instanceof OfxParseError)) throw error;
-    throw new OfxParseError(`${describeTransaction(aggregate, fitid, index)}: ${error.message}`);
+
+  transaction(index: number, aggregate: string): Transaction {
+    const { fitid, posted, amount, type } = this;
+    // Error context is built only on the error path: this runs once per transaction.
+    if (fitid === undefined || !posted || !amount) {
+      const missing = fitid === undefined ? 'FITID' : !posted ? 'DTPOSTED' : 'TRNAMT';
+      throw new OfxParseError(`${describeTransaction(aggregate, fitid, index)} has no ${missing}`);
+    }
+    let postedIso: string;
+    let normalizedAmount: string;
+    try {
+      postedIso = parseOfxDateTime(posted);
+      normalizedAmount = normalizeAmount(amount);
+    } catch (error) {
+      if (!(error instanceof OfxParseError)) throw error;
+      throw new OfxParseError(`${describeTransaction(aggregate, fitid, index)}: ${error.message}`);
+    }
+    return {
+      fitid,
+      type: type ? transactionType(type) : 'OTHER',
+      posted: postedIso,
+      amount: normalizedAmount,
+      name: this.name ?? this.payeeName,
+      memo: this.memo,
+      checkNumber: this.checkNumber,
+    };
   }
-  return {
-    fitid,
-    type: type ? upper(type) : 'OTHER',
-    posted: postedIso,
-    amount: normalizedAmount,
-    name: name ?? payeeName,
-    memo,
-    checkNumber,
-  };
+}
+
+keepHiddenClass(new StmtTrnFields());
+
+export function readStmtTrn(node: OfxNode, index: number, aggregate = 'STMTTRN'): Transaction {
+  const early = earlyRead(node);
+  if (early !== undefined) return early;
+  const fields = new StmtTrnFields();
+  for (const c of node.children ?? []) {
+    if (c.name === 'PAYEE') fields.payeeName = text(c, 'NAME');
+    else fields.take(c.name, c.value);
+  }
+  return fields.transaction(index, aggregate);
+}
+
+/** TRNTYPE values of OFX 2.2 §11.4.4.3, so that each transaction shares one string instead of keeping its own. */
+const TRANSACTION_TYPES: ReadonlyMap<string, string> = new Map(
+  ['CREDIT', 'DEBIT', 'INT', 'DIV', 'FEE', 'SRVCHG', 'DEP', 'ATM', 'POS', 'XFER', 'CHECK', 'PAYMENT', 'CASH',
+    'DIRECTDEP', 'DIRECTDEBIT', 'REPEATPMT', 'HOLD', 'OTHER'].map((t) => [t, t]),
+);
+
+function transactionType(value: string): string {
+  return TRANSACTION_TYPES.get(value) ?? upper(value);
 }
 
 /** Upper-cases only when needed (Credit → CREDIT), sparing an allocation per transaction otherwise. */
@@ -141,6 +175,8 @@ function nearChild(node: OfxNode, name: string): OfxNode | undefined {
  * (or TRNAMT). Entries that move no cash (TRANSFER of units, SPLIT) have neither and read as amount "0".
  */
 function readInvestmentTransaction(node: OfxNode, index: number): Transaction {
+  const early = earlyRead(node);
+  if (early !== undefined) return early;
   if (node.name === 'INVBANKTRAN') {
     const stmttrn = child(node, 'STMTTRN');
     if (!stmttrn) throw new OfxParseError(`INVBANKTRAN #${index + 1} has no STMTTRN`);
@@ -190,7 +226,8 @@ function readInvestmentStatement(body: OfxNode, trnuid: string | null, status: O
   const list = child(body, 'INVTRANLIST');
   const transactions: Transaction[] = [];
   for (const c of list?.children ?? []) {
-    if (c.children) transactions.push(readInvestmentTransaction(c, transactions.length));
+    // Tested through `value`: asking a compacted entry for its children would rebuild them.
+    if (c.value === undefined) transactions.push(readInvestmentTransaction(c, transactions.length));
   }
   const positions = (child(body, 'INVPOSLIST')?.children ?? [])
     .filter((c) => c.children)
@@ -223,4 +260,65 @@ export function readStatement(body: OfxNode, trnuid: string | null, status: OfxS
   const kind = STATEMENT_BODIES[body.name];
   if (!kind || !body.children) return null;
   return kind === 'investment' ? readInvestmentStatement(body, trnuid, status) : readBankStatement(body, kind, trnuid, status);
+}
+
+/**
+ * Transactions are read as soon as the tokenizer closes them (the Compactor that parseOfx passes), and the
+ * tree keeps a LazyAggregate in their place, so the ~7 leaf objects of each one die young instead of living
+ * as long as the whole document: on a large statement the tree would otherwise cost more memory than the
+ * text and the statement JSON together. Exactly what readBankStatement and readInvestmentStatement read is
+ * read early: STMTTRN directly in BANKTRANLIST, and every aggregate directly in INVTRANLIST.
+ *
+ * A transaction that does not read (no FITID, a bad date, ...) stays a plain aggregate, so that the
+ * statement reader reaches it in the usual order and reports it with its position (STMTTRN #3).
+ */
+export const compactTransactions: Compactor = {
+  closed(node, parent, text, start, end) {
+    let transaction: Transaction;
+    try {
+      if (parent === 'BANKTRANLIST' && node.name === 'STMTTRN') transaction = readStmtTrn(node, 0);
+      else if (parent === 'INVTRANLIST') transaction = readInvestmentTransaction(node, 0);
+      else return undefined;
+    } catch (error) {
+      if (error instanceof OfxParseError) return undefined;
+      throw error;
+    }
+    return new LazyAggregate<Transaction>(node.name, text, start, end, transaction);
+  },
+  leafSink(name, parent) {
+    if (name !== 'STMTTRN' || parent !== 'BANKTRANLIST') return undefined;
+    stmtTrnSink.reset();
+    return stmtTrnSink;
+  },
+};
+
+/**
+ * The tokenizer's fast path for a STMTTRN of leaves only (nearly all of them): its leaves never become nodes.
+ * One instance serves every transaction; tokenizing is synchronous and rebuilding a LazyAggregate's children
+ * never compacts, so it is never fed two transactions at once.
+ */
+const stmtTrnSink = new (class extends StmtTrnFields implements LeafSink {
+  leaf(name: string, value: string): void {
+    this.take(name, value);
+  }
+
+  finish(text: string, start: number, end: number): OfxNode | undefined {
+    let transaction: Transaction;
+    try {
+      transaction = this.transaction(0, 'STMTTRN');
+    } catch (error) {
+      // Tokenized as usual instead, and reported by readBankStatement with its position.
+      if (error instanceof OfxParseError) return undefined;
+      throw error;
+    }
+    return new LazyAggregate<Transaction>('STMTTRN', text, start, end, transaction);
+  }
+})();
+
+/**
+ * The transaction compactTransactions read early, if `node` is one of its nodes and it has not been taken:
+ * compactTransactions is the only maker of LazyAggregate nodes in a tree, and it always gives them a Transaction.
+ */
+function earlyRead(node: OfxNode): Transaction | undefined {
+  return node instanceof LazyAggregate ? (node as LazyAggregate<Transaction>).takeSummary() : undefined;
 }
