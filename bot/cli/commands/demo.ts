@@ -25,7 +25,8 @@ export function register(program: Command): void {
       const { db: dbFlag } = command.optsWithGlobals<{ db?: string }>();
       const out = (line: string) => process.stdout.write(`${line}\n`);
       const bank = await startSimBank({ port: 0 });
-      const app = openApp(resolve(dbFlag ?? process.env.OFX_MFA_DB ?? DEMO_DB));
+      // Not $OFX_MFA_DB: the demo must not add its simulated connection to a real database unless asked with --db.
+      const app = openApp(resolve(dbFlag ?? DEMO_DB));
       try {
         const info = bank.info();
         const member = ensureLocalMember(app.db, localMemberName());
