@@ -13,9 +13,14 @@ export function localMemberName(): string {
   return `local:${userInfo().username}`;
 }
 
-export async function withSession<T>(command: Command, work: (session: CliSession) => Promise<T>): Promise<T> {
+/** Opens the database of `--db` (else `defaultPath`, else $OFX_MFA_DB or ./data), runs `work`, closes it. */
+export async function withSession<T>(
+  command: Command,
+  work: (session: CliSession) => Promise<T>,
+  defaultPath?: string,
+): Promise<T> {
   const { db: dbFlag } = command.optsWithGlobals<{ db?: string }>();
-  const app = openApp(resolveDbPath(dbFlag));
+  const app = openApp(resolveDbPath(dbFlag ?? defaultPath));
   try {
     return await work({ ...app, member: ensureLocalMember(app.db, localMemberName()) });
   } finally {

@@ -168,6 +168,9 @@ class Tokenizer {
   private textStart: number;
   /** Text pieces when comments, processing instructions or CDATA split the text of one leaf. */
   private parts: string[] | null = null;
+  /** Left by scanName for the name it just scanned. */
+  private nameHash = 0;
+  private nameLower = false;
   private readonly names: Array<string | undefined> = new Array<string | undefined>(NAME_SLOTS);
 
   constructor(
@@ -179,6 +182,24 @@ class Tokenizer {
   }
 
   /** The name spelled by text[from, to), upper-cased; `hash` was computed over the same characters. */
+  /**
+   * Scans the tag name starting at `from` and returns where it ends; its hash and whether it has lower-case
+   * letters are left in nameHash and nameLower for nameAt (fields, not a returned object: this runs per tag).
+   */
+  private scanName(from: number): number {
+    const { text } = this;
+    let e = from;
+    let hash = 0;
+    let lower = false;
+    for (let c = text.charCodeAt(e); isNameChar(c); c = text.charCodeAt(++e)) {
+      hash = (hash * 31 + c) | 0;
+      if (c >= 97) lower = true;
+    }
+    this.nameHash = hash;
+    this.nameLower = lower;
+    return e;
+  }
+
   private nameAt(from: number, to: number, hash: number, lower: boolean): string {
     const text = this.text;
     if (lower) return text.slice(from, to).toUpperCase();
@@ -341,13 +362,8 @@ class Tokenizer {
           continue;
         }
         // Any other end tag: </NAME> (spaces tolerated before '>').
-        let e = from;
-        let hash = 0;
-        let lower = false;
-        for (let c = text.charCodeAt(e); isNameChar(c); c = text.charCodeAt(++e)) {
-          hash = (hash * 31 + c) | 0;
-          if (c >= 97) lower = true;
-        }
+        const e = this.scanName(from);
+        const { nameHash: hash, nameLower: lower } = this;
         const gt = text.charCodeAt(e) === GT ? e : text.indexOf('>', e);
         if (gt === -1) break;
         if (pendingName !== null) {
@@ -368,13 +384,8 @@ class Tokenizer {
       if (isNameStart(c1)) {
         // Start tag: <NAME>, tolerating anything up to '>' (attributes are not OFX) and <NAME/>.
         const from = lt + 1;
-        let e = from;
-        let hash = 0;
-        let lower = false;
-        for (let c = text.charCodeAt(e); isNameChar(c); c = text.charCodeAt(++e)) {
-          hash = (hash * 31 + c) | 0;
-          if (c >= 97) lower = true;
-        }
+        const e = this.scanName(from);
+        const { nameHash: hash, nameLower: lower } = this;
         let gt = e;
         if (text.charCodeAt(e) !== GT) {
           gt = text.indexOf('>', e);

@@ -15,6 +15,7 @@ import {
   upsertAccounts,
 } from '../../../db/index.ts';
 import { postOfx } from '../../../core/http/transport.ts';
+import { checkOfxUrl } from '../../../core/http/url.ts';
 import { fetchProfile } from '../../../core/sync/profile.ts';
 import type { ProfileFlags } from '../../../core/sync/types.ts';
 import { CliError, EXIT } from '../errors.ts';
@@ -42,19 +43,13 @@ export function parseAccountOption(value: string): AccountRef {
   return { kind: 'bank', accountId, accountType: type, bankId: extra, brokerId: null };
 }
 
-/** HTTPS only, except a server on this machine (the simulated bank). */
-export function checkBankUrl(value: string): string {
-  let url: URL;
+/** The transport's own URL rule (https, plain http only to this machine), checked before anything is stored. */
+function checkBankUrl(value: string): string {
   try {
-    url = new URL(value);
-  } catch {
-    throw new CliError(`--url ${value}: not a URL`, EXIT.usage);
+    return checkOfxUrl(value).toString();
+  } catch (error) {
+    throw new CliError(`--url: ${error instanceof Error ? error.message : 'not a valid URL'}`, EXIT.usage);
   }
-  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname) || url.hostname.startsWith('127.');
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
-    throw new CliError(`--url ${value}: banks must be reached over https (plain http only for this machine)`, EXIT.usage);
-  }
-  return url.toString();
 }
 
 function collect(value: string, previous: string[]): string[] {

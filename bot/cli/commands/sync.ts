@@ -102,12 +102,12 @@ export function register(program: Command): void {
       const since = options.since ? parseSince(options.since) : undefined;
       const timeoutSeconds = Number(options.timeout);
       if (!(timeoutSeconds > 0)) throw new CliError(`--timeout ${options.timeout}: expected a number of seconds`, EXIT.usage);
-      const report = await withSession(command, async ({ db, box, dbPath, member }) => {
+      const report = await withSession(command, async (session) => {
         try {
           return await syncConnection(
-            { db, box, dbPath },
+            session,
             {
-              memberId: member.id,
+              memberId: session.member.id,
               name,
               trigger: 'cli',
               challenger: chooseChallenger(options.answers),
