@@ -30,7 +30,7 @@ describe('TerminalChallenger', () => {
     const tty = terminal();
     const asking = new TerminalChallenger(tty.input, tty.output).ask(QUESTIONS, context());
     const typeWhenAsked = async (label: string, answer: string) => {
-      for (let i = 0; i < 200 && !tty.screen().includes(label); i++) await new Promise((r) => setTimeout(r, 5));
+      for (let i = 0; i < 1000 && !tty.screen().includes(label); i++) await new Promise((r) => setTimeout(r, 5));
       tty.input.write(`${answer}\n`);
     };
     await typeWhenAsked("Mother's maiden name", 'Smith');

@@ -163,15 +163,17 @@ describe.each<SimBankVersion>(['103', '211'])('ofx-mfa sync against the simulate
   it('refuses a second sync of the same connection while one runs, and recovers from a crash mid-sync', async () => {
     expect((await add('slow', 'slow')).code).toBe(0);
     const first = startCli(['--db', db, 'sync', 'slow', '--answers', right], { cwd: dir });
-    // Wait until the first one holds the lock (its run row exists), then try a second.
-    for (let i = 0; i < 100; i++) {
+    // Wait until the first one holds the lock (its run row exists), then try a second. Starting a CLI process
+    // takes seconds on a loaded machine, so the wait is long; it must end with the lock seen.
+    let running = false;
+    for (const deadline = Date.now() + 30_000; !running && Date.now() < deadline; ) {
       const h = openDatabase(db);
       const member = ensureLocalMember(h, localMemberName());
-      const running = listSyncRuns(h, getConnection(h, member.id, 'slow')!.id).some((r) => r.state === 'running');
+      running = listSyncRuns(h, getConnection(h, member.id, 'slow')!.id).some((r) => r.state === 'running');
       h.close();
-      if (running) break;
-      await new Promise((r) => setTimeout(r, 50));
+      if (!running) await new Promise((r) => setTimeout(r, 50));
     }
+    expect(running).toBe(true);
     const second = await run(['sync', 'slow', '--answers', right]);
     expect(second.code).toBe(1);
     expect(second.stderr).toMatch(/already running/);
