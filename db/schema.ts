@@ -28,6 +28,10 @@ export const members = sqliteTable(
     /** Command-line users: the OS user name, e.g. `local:alice`. */
     localName: text('local_name').unique(),
     displayName: text('display_name').notNull(),
+    /** A scheduled sync that needs answers DMs the member; off: it ends as answers-needed and says so at the next /sync. */
+    scheduleDms: integer('schedule_dms', { mode: 'boolean' }).notNull().default(true),
+    /** Amounts (balances, totals) appear in the household channel's summaries only when the member opted in. */
+    shareAmounts: integer('share_amounts', { mode: 'boolean' }).notNull().default(false),
     createdAt: createdAt(),
   },
   (t) => [
@@ -40,6 +44,19 @@ export const members = sqliteTable(
 
 export const answerAggregates = ['MFACHALLENGEA', 'MFACHALLENGEANSWER'] as const;
 export type AnswerAggregate = (typeof answerAggregates)[number];
+
+/**
+ * Why unattended syncs of a connection stay off the bank until a person acts: the bank rejected the answers
+ * (3001), or refused the credentials (15500, 15502). Resending either can lock the account or block the address.
+ */
+export const holdReasons = ['answers-rejected', 'credentials-refused'] as const;
+export type HoldReason = (typeof holdReasons)[number];
+
+/**
+ * Per-connection server quirks (from the bank directory, or set by the member), as ofxtools' fi.cfg names them:
+ * pretty, unclosedelements, nonewfileuid ("true"), useragent (a User-Agent), clientuid ("" = send none).
+ */
+export type ConnectionQuirks = Record<string, string>;
 
 export const connections = sqliteTable(
   'connections',
@@ -67,6 +84,17 @@ export const connections = sqliteTable(
     encryptedUserCred2: text('encrypted_user_cred2'),
     encryptedAuthToken: text('encrypted_auth_token'),
     answerAggregate: text('answer_aggregate', { enum: answerAggregates }).notNull().default('MFACHALLENGEA'),
+    /** BROKERID for investment statements, from the bank directory. */
+    brokerId: text('broker_id'),
+    /** The bank directory entry this connection was filled from, if any. */
+    directoryNick: text('directory_nick'),
+    quirks: text('quirks', { mode: 'json' }).$type<ConnectionQuirks>().notNull().default(sql`'{}'`),
+    // Set when the bank rejected answers or credentials; unattended syncs do not sign on until a person acts.
+    // No CHECK here: adding one would make drizzle-kit rebuild the table, and a rebuild of this parent table inside
+    // the migration's transaction (where PRAGMA foreign_keys=OFF is a no-op) cascades deletes into every child.
+    holdReason: text('hold_reason', { enum: holdReasons }),
+    holdCode: integer('hold_code'),
+    holdSince: text('hold_since'),
     // Profile SIGNONINFO flags as last read from the bank; NULL until the profile has been fetched.
     mfaChallengeSupported: integer('mfa_challenge_supported', { mode: 'boolean' }),
     mfaChallengeFirst: integer('mfa_challenge_first', { mode: 'boolean' }),
@@ -76,6 +104,8 @@ export const connections = sqliteTable(
     authTokenFirst: integer('auth_token_first', { mode: 'boolean' }),
     authTokenLabel: text('auth_token_label'),
     profileFetchedAt: text('profile_fetched_at'),
+    /** Last profile request, answered or not: a failing profile is asked again at most once a day. */
+    profileAttemptedAt: text('profile_attempted_at'),
     lastSyncedAt: text('last_synced_at'),
     createdAt: createdAt(),
     updatedAt: text('updated_at')
@@ -131,6 +161,8 @@ export const accounts = sqliteTable(
     ledgerBalanceAsOf: text('ledger_balance_as_of'),
     availableBalance: text('available_balance'),
     availableBalanceAsOf: text('available_balance_as_of'),
+    /** End of the last statement window this account received; its next window starts here (minus the overlap). */
+    lastGoodAt: text('last_good_at'),
     createdAt: createdAt(),
   },
   (t) => [
@@ -219,7 +251,8 @@ export const transactions = sqliteTable(
   ],
 );
 
-export const challengeOutcomes = ['answered', 'cancelled', 'timeout', 'unavailable', 'rejected', 'accepted'] as const;
+/** `expired`: the process stopped (restart, crash) while the challenge waited. */
+export const challengeOutcomes = ['answered', 'cancelled', 'timeout', 'unavailable', 'rejected', 'accepted', 'expired'] as const;
 export type ChallengeRecordOutcome = (typeof challengeOutcomes)[number];
 
 /** A question the bank asked; the bank's words, not secret. The answers are never stored anywhere. */
@@ -240,15 +273,62 @@ export const challenges = sqliteTable(
     outcome: text('outcome', { enum: challengeOutcomes }),
     askedAt: text('asked_at').notNull().default(nowIso),
     resolvedAt: text('resolved_at'),
+    /**
+     * The opaque id a front end puts in its custom ids (DESIGN 5): any process can tell a click on a foreign,
+     * expired or finished challenge from the row alone. Random, never derived from data.
+     */
+    relayId: text('relay_id').unique(),
+    /** The only member who may answer. */
+    memberId: integer('member_id').references(() => members.id, { onDelete: 'cascade' }),
+    expiresAt: text('expires_at'),
+    /** Where the question message went (a DM, or the /sync reply when DMs are closed), to edit it later. */
+    messageChannelId: text('message_channel_id'),
+    messageId: text('message_id'),
   },
   (t) => [
     index('challenges_sync_run').on(t.syncRunId),
+    index('challenges_waiting').on(t.outcome),
     check(
       'challenges_outcome',
-      sql`${t.outcome} in ('answered', 'cancelled', 'timeout', 'unavailable', 'rejected', 'accepted')`,
+      sql`${t.outcome} in ('answered', 'cancelled', 'timeout', 'unavailable', 'rejected', 'accepted', 'expired')`,
     ),
   ],
 );
+
+export const scheduleEvery = ['6h', '12h', 'daily'] as const;
+export type ScheduleEvery = (typeof scheduleEvery)[number];
+
+/** Scheduled syncs, one per connection; a row, not a timer, so a restart (or another process) picks it up. */
+export const schedules = sqliteTable(
+  'schedules',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    connectionId: integer('connection_id')
+      .notNull()
+      .unique()
+      .references(() => connections.id, { onDelete: 'cascade' }),
+    every: text('every', { enum: scheduleEvery }).notNull(),
+    nextRunAt: text('next_run_at').notNull(),
+    lastRunAt: text('last_run_at'),
+    lastOutcome: text('last_outcome'),
+    /** Failures in a row; the next run backs off with it. */
+    failures: integer('failures').notNull().default(0),
+    /** When the member was last told about a failing schedule: told once, not every run. */
+    notifiedAt: text('notified_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('schedules_next_run').on(t.nextRunAt),
+    check('schedules_every', sql`${t.every} in ('6h', '12h', 'daily')`),
+  ],
+);
+
+/** Per Discord server: where short summaries of finished syncs go (`/household channel`). */
+export const guildSettings = sqliteTable('guild_settings', {
+  guildId: text('guild_id').primaryKey(),
+  householdChannelId: text('household_channel_id'),
+  updatedAt: text('updated_at').notNull().default(nowIso),
+});
 
 export type Member = typeof members.$inferSelect;
 export type ConnectionRow = typeof connections.$inferSelect;
@@ -257,3 +337,5 @@ export type AccountRow = typeof accounts.$inferSelect;
 export type TransactionRow = typeof transactions.$inferSelect;
 export type SyncRunRow = typeof syncRuns.$inferSelect;
 export type ChallengeRow = typeof challenges.$inferSelect;
+export type ScheduleRow = typeof schedules.$inferSelect;
+export type GuildSettingsRow = typeof guildSettings.$inferSelect;
