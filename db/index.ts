@@ -10,8 +10,13 @@ export type {
   AskedQuestion,
   ChallengeRecordOutcome,
   ChallengeRow,
+  ConnectionQuirks,
   ConnectionRow,
+  GuildSettingsRow,
+  HoldReason,
   Member,
+  ScheduleEvery,
+  ScheduleRow,
   SyncOutcome,
   SyncRunRow,
   SyncState,
@@ -26,3 +31,4 @@ export * from './repositories/statements.ts';
 export * from './repositories/transactions.ts';
 export * from './repositories/sync-runs.ts';
 export * from './repositories/challenges.ts';
+export * from './repositories/holds.ts';
