@@ -28,7 +28,7 @@ const TABLE: readonly StatusInfo[] = [
   { code: 3001, severity: 'ERROR', meaning: 'the challenge answers were rejected', advice: 'Check your answers and start a new sync; answers are never resent automatically, as repeated failures lock the account.' },
   { code: 6500, severity: 'ERROR', meaning: 'unsupported request', advice: 'The bank does not offer this service over OFX.' },
   { code: 13504, severity: 'ERROR', meaning: 'FI (ORG/FID) missing or invalid in the sign-on', advice: 'Check the ORG and FID stored for this connection.' },
-  { code: 15000, severity: 'WARN', meaning: 'the bank requires a password change', advice: 'Change the password on the bank website, then update it here with bank add.' },
+  { code: 15000, severity: 'WARN', meaning: 'the bank requires a password change', advice: 'Change the password on the bank website, then change the password stored for this connection to match.' },
   { code: 15500, severity: 'ERROR', meaning: 'user ID or password invalid', advice: 'Check the user ID and password stored for this connection; several failures may lock the account.' },
   { code: 15501, severity: 'ERROR', meaning: 'customer account already in use', advice: 'Close other sessions with the bank and try again later.' },
   { code: 15502, severity: 'ERROR', meaning: 'the user is locked out', advice: 'Call the bank to unlock the account before syncing again.' },
