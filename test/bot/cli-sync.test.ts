@@ -129,7 +129,7 @@ describe.each<SimBankVersion>(['103', '211'])('ofx-mfa sync against the simulate
       expect(held.code).toBe(4);
       const lines = held.stderr.trim().split('\n');
       expect(lines).toHaveLength(1);
-      expect(lines[0]).toMatch(/^error: wrong: held since 20\d\d-\d\d-\d\dT.*rejected the answers \(3001\).*ofx-mfa sync wrong.*on a terminal.*ofx-mfa bank clear-hold wrong/);
+      expect(lines[0]).toMatch(/^error: wrong: held since 20\d\d-\d\d-\d\dT.*rejected the security answers \(3001\).*ofx-mfa sync wrong.*on a terminal.*ofx-mfa bank clear-hold wrong/);
     }
     expect((await admin<{ wrongAnswerSets: number }>('/admin/users/many')).wrongAnswerSets).toBe(1);
 
@@ -150,7 +150,7 @@ describe.each<SimBankVersion>(['103', '211'])('ofx-mfa sync against the simulate
     expect(locked.stderr).toMatch(/call the bank/i);
     const heldLocked = await run(['sync', 'wrong', '--answers', many]);
     expect(heldLocked.code).toBe(5);
-    expect(heldLocked.stderr).toMatch(/held since .*refused the sign-on \(15502\)/);
+    expect(heldLocked.stderr).toMatch(/held since .*locked the user out \(15502\)/);
     expect((await admin<Array<{ user: string }>>('/admin/log')).filter((e) => e.user === 'many').length).toBeGreaterThan(0);
     await admin('/admin/reset', { user: 'many' });
   });

@@ -216,7 +216,7 @@ describe('the sync service', () => {
         const held = await syncConnection(app, options(alice, { connectionId: home.id }, stale, { attended: false, trigger: 'schedule' }));
         expect(held.outcome).toBe('held');
         expect(held.status).toMatchObject({ code: 3001, severity: 'ERROR' });
-        expect(held.status.message).toMatch(/held: the bank rejected the challenge answers \(3001.*at 20\d\d-.*nothing was sent/);
+        expect(held.status.message).toMatch(/held since 20\d\d-.*: the bank rejected the security answers \(3001\).*nothing was sent\. To go on, answer the questions yourself/);
         expect(held.status.message).not.toMatch(/--|ofx-mfa/);
       }
       expect(stale.seen).toHaveLength(0);
@@ -248,7 +248,7 @@ describe('the sync service', () => {
       const before = handled.length;
       const held = await syncConnection(app, options(alice, { connectionId: bad.id }, new DmMember(app, RIGHT), { attended: false }));
       expect(held.outcome).toBe('held');
-      expect(held.status.message).toMatch(/refused the sign-on \(15500/);
+      expect(held.status.message).toMatch(/refused the sign-on credentials \(15500\)/);
       expect(handled.length).toBe(before);
     });
   });

@@ -1,6 +1,7 @@
 /** `ofx-mfa sync NAME [--answers FILE] [--since DATE] [--json]`: one sync, with exit codes of DESIGN 4.1. */
 import type { Command } from 'commander';
 import type { Challenger, Progress, SyncStage } from '../../../core/sync/types.ts';
+import { describeHold } from '../../bank-service.ts';
 import { ConnectionNotFoundError, syncConnection, type SyncReport } from '../../sync-service.ts';
 import type { Hold } from '../../../db/index.ts';
 import { AnswersFileError, presetAnswersChallenger, readAnswersFile, TerminalChallenger, UnattendedChallenger } from '../challengers.ts';
@@ -67,9 +68,8 @@ function stderrProgress(): Progress {
 
 /** The command line's own "how" for a hold, one line: the service's words name no command. */
 export function describeHeld(name: string, hold: Hold): string {
-  const what = hold.reason === 'answers-rejected' ? `the bank rejected the answers (${hold.code})` : `the bank refused the sign-on (${hold.code})`;
   return (
-    `${name}: held since ${hold.since}: ${what}; nothing was sent. ` +
+    `${name}: held since ${hold.since}: ${describeHold(hold).why}; nothing was sent. ` +
     `To go on, run \`ofx-mfa sync ${name}\` on a terminal and answer, or \`ofx-mfa bank clear-hold ${name}\`` +
     (hold.reason === 'credentials-refused' ? ` once the stored password is right (\`ofx-mfa bank set ${name} --password\`)` : '')
   );
