@@ -43,6 +43,8 @@ import { runningSyncs } from './running-syncs.ts';
 
 export { runningSyncs, RunningSyncs } from './running-syncs.ts';
 export type { FrontChallenger, RecordedChallenge } from './challenges.ts';
+/** One wording of holds for every front end (bank-service's); re-exported for callers of the sync service. */
+export { describeHold } from './bank-service.ts';
 
 /** Days of overlap with the previous sync: banks post late and re-date pending items; FITIDs dedupe the overlap. */
 export const OVERLAP_DAYS = 3;
