@@ -29,7 +29,10 @@ import {
 } from '../../db/index.ts';
 import type { AppContext } from '../../bot/context.ts';
 import {
+  accountWindowStart,
   ConnectionNotFoundError,
+  OVERLAP_DAYS,
+  FIRST_SYNC_DAYS,
   runningSyncs,
   syncConnection,
   type FrontChallenger,
@@ -286,5 +289,14 @@ describe('the sync service', () => {
     const good = (id: string) => listAccounts(app.db, home.id).find((a) => a.accountId === id)?.lastGoodAt;
     expect(good('1000123456')).toBe(new Date(t0).toISOString());
     expect(good('999')).toBeNull();
+  });
+
+  it('an account\'s window starts at its own last good date minus the overlap; never good: the first-sync window', () => {
+    const now = new Date('2026-12-01T12:00:00.000Z');
+    const day = 86_400_000;
+    expect(accountWindowStart({ lastGoodAt: '2026-11-20T12:00:00.000Z' }, now).getTime()).toBe(Date.parse('2026-11-20T12:00:00.000Z') - OVERLAP_DAYS * day);
+    expect(accountWindowStart({ lastGoodAt: null }, now).getTime()).toBe(now.getTime() - FIRST_SYNC_DAYS * day);
+    const since = new Date('2026-10-01T00:00:00Z');
+    expect(accountWindowStart({ lastGoodAt: '2026-11-20T12:00:00.000Z' }, now, since)).toBe(since);
   });
 });

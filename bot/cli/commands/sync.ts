@@ -75,6 +75,12 @@ export function describeHeld(name: string, hold: Hold): string {
   );
 }
 
+/** A warning of the sync service, with the command that acts on it where there is one (15000: a new password). */
+export function describeWarning(name: string, warning: string): string {
+  const how = /\b15000\b/.test(warning) ? ` (then: ofx-mfa bank set ${name} --password)` : '';
+  return `warning: ${name}: ${warning}${how}`;
+}
+
 /** The --json contract of DESIGN 4.1. */
 export function reportJson(report: SyncReport) {
   return {
@@ -156,7 +162,7 @@ export function register(program: Command): void {
         }
       });
       // Warnings go to stderr in every mode: the --json object keeps to its contract (DESIGN 4.1).
-      for (const warning of report.warnings) process.stderr.write(`warning: ${report.connection}: ${warning}\n`);
+      for (const warning of report.warnings) process.stderr.write(`${describeWarning(report.connection, warning)}\n`);
       if (options.json) process.stdout.write(`${JSON.stringify(reportJson(report))}\n`);
       else if (report.outcome === 'ok') process.stdout.write(describeReport(report));
       else process.stderr.write(`error: ${describeReport(report)}`);
