@@ -73,9 +73,14 @@ export class DbKeyStore implements KeyStore {
 export function forgetKey(db: Database, connectionId: number, reason = 'forgotten at the user\'s request'): boolean {
   const dropped = dropLiveKey(db.orm, connectionId, reason);
   // The old page images sit in the WAL until a checkpoint; TRUNCATE copies the clean pages back and empties it.
-  // Best effort: a reader in another process may hold the WAL, and the next checkpoint finishes the job.
-  if (!db.path || db.path === ':memory:') return dropped;
-  db.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+  // Best effort: not inside a caller's transaction (SQLite refuses it there), and a reader in another process may
+  // hold the WAL; a later checkpoint finishes the job then.
+  if (!db.path || db.path === ':memory:' || db.sqlite.inTransaction) return dropped;
+  try {
+    db.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+  } catch {
+    // The key is dropped and its row erased either way.
+  }
   return dropped;
 }
 

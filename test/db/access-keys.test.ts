@@ -130,4 +130,11 @@ describe('DbKeyStore', () => {
       expect(onDisk).not.toContain(ciphertext.split(':')[3]);
     }
   });
+
+  it('forgetKey works inside a caller\'s transaction too (the checkpoint waits for a later moment)', async () => {
+    const { db, connection } = fixture();
+    await new DbKeyStore(db, testBox).set(String(connection.id), 'KEY');
+    expect(db.sqlite.transaction(() => forgetKey(db, connection.id))()).toBe(true);
+    expect(db.sqlite.prepare('select encrypted_key from access_keys').pluck().all()).toEqual(['']);
+  });
 });
