@@ -39,6 +39,7 @@ import {
   checkBankUrl,
   checkBrokerId,
   checkConnectionName,
+  checkExtraCredentialsFit,
   checkDirectoryNick,
   checkFid,
   checkOrg,
@@ -284,13 +285,15 @@ export function checkNewBank(input: NewBankInput): CheckedNewBank {
   const v = settings.version;
   const optional = <T>(value: T | null | undefined, check: (value: T) => string): string | null =>
     value == null || value === '' ? null : check(value);
-  return {
+  const checked = {
     ...settings,
     password: checkPassword(input.password, v),
     userCred1: optional(input.userCred1, (x) => checkUserCred(1, x, v)),
     userCred2: optional(input.userCred2, (x) => checkUserCred(2, x, v)),
     authToken: optional(input.authToken, (x) => checkAuthToken(x, v)),
   };
+  checkExtraCredentialsFit(v, { userCred1: checked.userCred1 !== null, userCred2: checked.userCred2 !== null, authToken: checked.authToken !== null });
+  return checked;
 }
 
 /** Whether the member already has a connection by that name (to refuse before asking for a password). */
@@ -388,6 +391,13 @@ export function changeBank(app: BankApp, memberId: number, target: BankTarget, c
 
   const changed = [...Object.keys(settings), ...Object.keys(secrets)];
   if (changed.length === 0) throw new ValidationError('changes', 'nothing to change was given');
+  const after = (field: 'userCred1' | 'userCred2' | 'authToken', column: string | null) =>
+    secrets[field] === undefined ? column !== null : secrets[field] !== null;
+  checkExtraCredentialsFit(version, {
+    userCred1: after('userCred1', row.encryptedUserCred1),
+    userCred2: after('userCred2', row.encryptedUserCred2),
+    authToken: after('authToken', row.encryptedAuthToken),
+  });
 
   // Settings that equal what is stored are not changes: they neither drop the key nor count as a person's fix.
   const really = (field: string) =>
