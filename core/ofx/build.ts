@@ -7,7 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { OfxError } from '../errors.ts';
 import { aggregateDecl, MESSAGE_SET_OF, OFX_DATETIME, type ChildDecl } from './aggregates.ts';
 import { formatOfxDateTime } from './dates.ts';
-import { serializeOfx } from './serialize.ts';
+import { checkWindows1252 } from './charset.ts';
+import { formatOfVersion, serializeOfx } from './serialize.ts';
 import { aggregate, leaf, type OfxNode } from './tree.ts';
 
 export type OfxVersion = '102' | '103' | '200' | '203' | '211' | '220';
@@ -190,6 +191,8 @@ export function buildRequest(spec: RequestSpec, ctx: BuildContext = {}): BuiltRe
     SIGNONMSGSRQV1: b('SIGNONMSGSRQV1', { SONRQ: buildSonrq(b, signon, dt(now, 'DTCLIENT')), MFACHALLENGETRNRQ: challenge }),
     ...setFields,
   });
+  // 1.x declares CHARSET:1252: a character it lacks is refused here, naming the field, before anything is sent.
+  if (formatOfVersion(version) === 'sgml') checkWindows1252(root);
   const newFileUid = uuid();
   return { body: serializeOfx(root, { version, newFileUid }), root, trnuids, newFileUid };
 }
