@@ -105,8 +105,10 @@ function declarativeBuilder(version: OfxVersion): BuildAggregate {
         throw new OfxError(`${path} may appear only once`);
       }
       if (nodes.length > 0 && child.mfa && !mfaCapable(version)) {
+        // Refused rather than left out: a bank asking for USERCRED1 or an answer would refuse a sign-on without
+        // it (15500, 3000) and nobody could tell why; this says what to change.
         throw new OfxError(
-          `${path} needs multi-factor sign-on, which OFX ${version} does not have; use version 103 or 203 and later`,
+          `${path} needs multi-factor sign-on (OFX 1.0.3 / 2.0.3), which OFX ${version} does not have; use version 103 or 203 and later`,
         );
       }
       children.push(...nodes);
