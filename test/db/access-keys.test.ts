@@ -1,9 +1,10 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { SecretKeyMismatchError } from '../../db/errors.ts';
 import { DbKeyStore, forgetKey, liveKeyInfo } from '../../db/repositories/access-keys.ts';
-import { listConnections } from '../../db/repositories/connections.ts';
+import { createConnection, listConnections } from '../../db/repositories/connections.ts';
 import { SecretBox } from '../../db/secrets.ts';
-import { fixture, testBox } from './helpers.ts';
+import { fixture, sampleConnection, testBox } from './helpers.ts';
 
 interface KeyRow {
   live: number;
@@ -58,12 +59,22 @@ describe('DbKeyStore', () => {
     await store.clear(String(connection.id), 'again');
   });
 
-  it('keys belong to their connection', async () => {
-    const { db, connection } = fixture();
-    const other = fixture();
+  it('keys belong to their connection: one database, two connections, each sees and drops only its own', async () => {
+    // Both connections in one file: a query that forgot the connection id would hand KEY-A to the other here.
+    const { db, member, connection } = fixture();
+    const other = createConnection(db, testBox, { ...sampleConnection, memberId: member.id, name: 'other' });
     const store = new DbKeyStore(db, testBox);
     await store.set(String(connection.id), 'KEY-A');
-    expect(await new DbKeyStore(other.db, testBox).get(String(other.connection.id))).toBeNull();
+    expect(await store.get(String(other.id))).toBeNull();
+    expect(liveKeyInfo(db, other.id)).toBeNull();
+    await store.set(String(other.id), 'KEY-B');
+    expect(await store.get(String(connection.id))).toBe('KEY-A');
+    expect(await store.get(String(other.id))).toBe('KEY-B');
+    await store.clear(String(other.id), 'test');
+    expect(await store.get(String(connection.id))).toBe('KEY-A');
+    expect(forgetKey(db, other.id)).toBe(false);
+    expect(forgetKey(db, connection.id)).toBe(true);
+    expect(await store.get(String(connection.id))).toBeNull();
   });
 
   it('the database allows only one live key per connection', async () => {
@@ -96,5 +107,27 @@ describe('DbKeyStore', () => {
     expect(forgetKey(db, connection.id)).toBe(false);
     expect(listConnections(db, member.id)[0]?.accessKeyStored).toBe(false);
     expect(await new DbKeyStore(db, testBox).get(String(connection.id))).toBeNull();
+  });
+
+  it('forgetKey erases the ciphertext from the row and from the database file and WAL; dropped rows keep none', async () => {
+    const { db, path, connection } = fixture();
+    const store = new DbKeyStore(db, testBox);
+    await store.set(String(connection.id), 'FIRST-KEY');
+    const first = db.sqlite.prepare('select encrypted_key from access_keys').pluck().get() as string;
+    await store.set(String(connection.id), 'SECOND-KEY');
+    const second = db.sqlite.prepare('select encrypted_key from access_keys where dropped_at is null').pluck().get() as string;
+    // The replaced key's row is history now: no ciphertext.
+    expect(db.sqlite.prepare('select encrypted_key from access_keys where dropped_at is not null').pluck().all()).toEqual(['']);
+
+    expect(forgetKey(db, connection.id)).toBe(true);
+    expect(db.sqlite.prepare('select encrypted_key from access_keys').pluck().all()).toEqual(['', '']);
+    const onDisk = [path, `${path}-wal`]
+      .filter(existsSync)
+      .map((file) => readFileSync(file).toString('latin1'))
+      .join('');
+    for (const ciphertext of [first, second]) {
+      // The base64 body of each ciphertext (its last part) must not survive anywhere in the files.
+      expect(onDisk).not.toContain(ciphertext.split(':')[3]);
+    }
   });
 });
