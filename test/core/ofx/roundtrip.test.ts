@@ -30,11 +30,12 @@ function spec(version: OfxVersion): RequestSpec {
       appId: 'QWIN',
       appVer: '2700',
       clientUid: '5d1c2b58-8a6a-4c52-9a0f-4e2d5b0a1c11',
-      userCred1: 'cred <1>',
-      userCred2: 'cred & 2',
-      authToken: 'tok',
+      // USERCRED1/2, AUTHTOKEN, ACCESSKEY and answers exist from 1.0.3 / 2.0.3 on (the builder refuses them before).
       ...(mfa
         ? {
+            userCred1: 'cred <1>',
+            userCred2: 'cred & 2',
+            authToken: 'tok',
             accessKey: 'key&<>',
             answers: [
               { id: 'MFA16', answer: "O'Brien & Sons" },
