@@ -8,7 +8,7 @@ import type { ConnectionConfig, ProfileFlags } from '../../core/sync/types.ts';
 import type { Database } from '../connection.ts';
 import { ConnectionExistsError } from '../errors.ts';
 import { accessKeys, connections } from '../schema.ts';
-import type { AnswerAggregate, ConnectionRow } from '../schema.ts';
+import type { AnswerAggregate, ConnectionQuirks, ConnectionRow } from '../schema.ts';
 import type { SecretBox } from '../secrets.ts';
 
 export type SecretField = 'password' | 'user-cred1' | 'user-cred2' | 'auth-token' | 'access-key';
@@ -36,6 +36,9 @@ export interface NewConnection {
   userCred2?: string | null;
   authToken?: string | null;
   answerAggregate?: AnswerAggregate;
+  brokerId?: string | null;
+  directoryNick?: string | null;
+  quirks?: ConnectionQuirks;
 }
 
 export function createConnection(db: Database, box: SecretBox, input: NewConnection): ConnectionRow {
@@ -61,6 +64,9 @@ export function createConnection(db: Database, box: SecretBox, input: NewConnect
         encryptedUserCred2: seal(input.userCred2, 'user-cred2'),
         encryptedAuthToken: seal(input.authToken, 'auth-token'),
         answerAggregate: input.answerAggregate,
+        brokerId: input.brokerId ?? null,
+        directoryNick: input.directoryNick ?? null,
+        quirks: input.quirks ?? {},
       })
       .returning()
       .get();
@@ -123,6 +129,11 @@ export function listConnections(db: Database, memberId: number): ConnectionSumma
     .all();
 }
 
+/** A member's full rows (secrets still encrypted) by name, for services that say which secrets are stored. */
+export function listConnectionRows(db: Database, memberId: number): ConnectionRow[] {
+  return db.orm.select().from(connections).where(eq(connections.memberId, memberId)).orderBy(asc(connections.name)).all();
+}
+
 /** Deletes the connection with its access keys, accounts, transactions, sync runs and challenges. */
 export function removeConnection(db: Database, memberId: number, name: string): boolean {
   const result = db.orm
@@ -179,6 +190,31 @@ export function updateConnectionSecrets(
     encryptedUserCred2: seal(changes.userCred2, 'user-cred2'),
     encryptedAuthToken: seal(changes.authToken, 'auth-token'),
   });
+}
+
+/** What a person may change about a stored connection (not its owner, name or CLIENTUID); undefined leaves it. */
+export interface SettingChanges {
+  url?: string;
+  org?: string | null;
+  fid?: string | null;
+  version?: string;
+  appId?: string;
+  appVer?: string;
+  userId?: string;
+  answerAggregate?: AnswerAggregate;
+  brokerId?: string | null;
+  directoryNick?: string | null;
+  quirks?: ConnectionQuirks;
+}
+
+export function updateConnectionSettings(db: Database, connectionId: number, changes: SettingChanges): ConnectionRow {
+  const set = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) as UpdatableColumns;
+  if (Object.keys(set).length === 0) {
+    const row = getConnectionById(db, connectionId);
+    if (!row) throw new Error(`connection ${connectionId} does not exist`);
+    return row;
+  }
+  return updateConnection(db, connectionId, set);
 }
 
 /** Records what the bank's profile (SIGNONINFO) says, as last read. */
