@@ -8,6 +8,7 @@ import * as parse from './commands/parse.ts';
 import * as corpus from './commands/corpus.ts';
 import * as sim from './commands/sim.ts';
 import * as bank from './commands/bank.ts';
+import * as banks from './commands/banks.ts';
 import * as sync from './commands/sync.ts';
 import * as transactions from './commands/transactions.ts';
 import * as request from './commands/request.ts';
@@ -19,7 +20,7 @@ const program = new Command('ofx-mfa')
   .showHelpAfterError()
   .exitOverride();
 
-for (const command of [bank, sync, transactions, request, parse, corpus, sim, demo]) command.register(program);
+for (const command of [bank, banks, sync, transactions, request, parse, corpus, sim, demo]) command.register(program);
 
 function exitCodeOf(error: unknown): number {
   if (error instanceof CliError) return error.exitCode;

@@ -21,6 +21,32 @@ import type { ProfileFlags } from '../../../core/sync/types.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { readPassword, readUserCred } from '../secrets-input.ts';
 import { withSession } from '../session.ts';
+import { collectQuirk, runBankCheck } from './banks.ts';
+import { findBank } from '../../../core/directory/index.ts';
+import { formatQuirks, requestQuirks, type QuirkChange } from '../../../core/ofx/quirks.ts';
+import { serverFields, type ServerFields } from '../../directory-service.ts';
+
+/** --bank NICK fills the server fields from the directory; each option given on the command line wins. */
+function directoryFieldsForAdd(options: AddOptions, command: Command): ServerFields {
+  const given = (key: string) => command.getOptionValueSource(key) === 'cli' || command.getOptionValueSource(key) === 'env';
+  const entry = options.bank === undefined ? null : findBank(options.bank);
+  if (options.bank !== undefined && !entry) {
+    throw new CliError(`--bank ${options.bank}: no such nickname in the bank directory; find it with: ofx-mfa banks WORDS`, EXIT.usage);
+  }
+  if (!entry) {
+    const missing = (['url', 'org', 'fid'] as const).filter((k) => options[k] === undefined);
+    if (missing.length > 0) throw new CliError(`${missing.map((k) => `--${k}`).join(', ')} needed (or --bank NICK from: ofx-mfa banks)`, EXIT.usage);
+  }
+  return serverFields(entry, {
+    url: options.url,
+    org: options.org,
+    fid: options.fid,
+    version: entry && !given('ofxVersion') ? undefined : options.ofxVersion,
+    appId: entry && !given('appId') ? undefined : options.appId,
+    appVer: entry && !given('appVer') ? undefined : options.appVer,
+    quirks: options.quirk,
+  });
+}
 
 const PROFILE_TIMEOUT_MS = 15_000;
 const VERSIONS = ['102', '103', '200', '203', '211', '220'];
@@ -57,9 +83,11 @@ function collect(value: string, previous: string[]): string[] {
 }
 
 interface AddOptions {
-  url: string;
-  org: string;
-  fid: string;
+  url?: string;
+  org?: string;
+  fid?: string;
+  bank?: string;
+  quirk: QuirkChange[];
   user: string;
   ofxVersion: string;
   appId: string;
@@ -93,10 +121,12 @@ export function register(program: Command): void {
     .command('add')
     .description('store a bank connection (the password is encrypted; never pass it as an argument)')
     .argument('<name>', 'a short name for this connection')
-    .requiredOption('--url <url>', "the bank's OFX server URL")
-    .requiredOption('--org <org>', 'FI ORG')
-    .requiredOption('--fid <fid>', 'FI FID')
+    .option('--bank <nick>', 'fill URL, ORG, FID, version, broker ID and quirks from the bank directory (see: ofx-mfa banks)')
+    .option('--url <url>', "the bank's OFX server URL (required without --bank)")
+    .option('--org <org>', 'FI ORG (required without --bank)')
+    .option('--fid <fid>', 'FI FID (required without --bank)')
     .requiredOption('--user <id>', 'your user ID at the bank')
+    .option('--quirk <q>', 'a server quirk: NAME, NAME=VALUE or -NAME to drop one the directory set (repeatable)', collectQuirk, [])
     .option('--ofx-version <v>', `OFX version (${VERSIONS.join(', ')})`, '103')
     .option('--app-id <id>', 'APPID to announce', 'QWIN')
     .option('--app-ver <ver>', 'APPVER to announce', '2700')
@@ -107,13 +137,14 @@ export function register(program: Command): void {
     .option('--user-cred2', 'ask for USERCRED2 (or set OFX_MFA_USERCRED2)')
     .option('--no-profile', "store the connection without asking the bank for its profile now")
     .action(async (name: string, options: AddOptions, command: Command) => {
-      if (!VERSIONS.includes(options.ofxVersion)) {
-        throw new CliError(`--ofx-version ${options.ofxVersion}: expected one of ${VERSIONS.join(', ')}`, EXIT.usage);
+      const server = directoryFieldsForAdd(options, command);
+      if (!VERSIONS.includes(server.version)) {
+        throw new CliError(`--ofx-version ${server.version}: expected one of ${VERSIONS.join(', ')}`, EXIT.usage);
       }
       if (options.answerAggregate !== 'MFACHALLENGEA' && options.answerAggregate !== 'MFACHALLENGEANSWER') {
         throw new CliError('--answer-aggregate: expected MFACHALLENGEA or MFACHALLENGEANSWER', EXIT.usage);
       }
-      const url = checkBankUrl(options.url);
+      const url = checkBankUrl(server.url);
       const accounts = options.account.map(parseAccountOption);
       const password = await readPassword(options);
       const userCred1 = await readUserCred(1, options.userCred1 === true);
@@ -125,11 +156,14 @@ export function register(program: Command): void {
             memberId: member.id,
             name,
             url,
-            org: options.org,
-            fid: options.fid,
-            version: options.ofxVersion,
-            appId: options.appId,
-            appVer: options.appVer,
+            org: server.org,
+            fid: server.fid,
+            version: server.version,
+            appId: server.appId,
+            appVer: server.appVer,
+            brokerId: server.brokerId,
+            directoryNick: server.directoryNick,
+            quirks: server.quirks,
             userId: options.user,
             password,
             userCred1,
@@ -144,7 +178,8 @@ export function register(program: Command): void {
         if (!options.profile) return [];
         // The profile needs no password (anonymous sign-on); a bank out of reach only postpones it to the first sync.
         try {
-          const flags = await fetchProfile(toConnectionConfig(box, row), (body) => postOfx(url, body, { timeoutMs: PROFILE_TIMEOUT_MS }));
+          const userAgent = requestQuirks(row.quirks).userAgent ?? undefined;
+          const flags = await fetchProfile(toConnectionConfig(box, row), (body) => postOfx(url, body, { timeoutMs: PROFILE_TIMEOUT_MS, userAgent }));
           if (!flags) return ['the bank did not share its profile; the first sync will ask again'];
           updateProfileFlags(db, row.id, flags);
           return describeProfile(flags, { userCred1: userCred1 !== null, userCred2: userCred2 !== null });
@@ -181,6 +216,8 @@ export function register(program: Command): void {
             lastSyncedAt: c.lastSyncedAt,
             accessKey: key ? { receivedAt: key.receivedAt, lastUsedAt: key.lastUsedAt } : null,
             mfaChallengeSupported: c.mfaChallengeSupported,
+            directoryNick: c.directoryNick,
+            quirks: c.quirks,
           };
         }),
       );
@@ -196,10 +233,25 @@ export function register(program: Command): void {
         const key = r.accessKey ? `access key from ${r.accessKey.receivedAt}` : 'no access key';
         process.stdout.write(
           `${r.name}  ${r.url}  ORG ${r.org ?? '-'} FID ${r.fid ?? '-'}  OFX ${r.version}  ` +
-            `${r.accounts.length} account${r.accounts.length === 1 ? '' : 's'}  last sync ${r.lastSyncedAt ?? 'never'}  ${key}\n`,
+            `${r.accounts.length} account${r.accounts.length === 1 ? '' : 's'}  last sync ${r.lastSyncedAt ?? 'never'}  ${key}` +
+            (Object.keys(r.quirks).length > 0 ? `  quirks: ${formatQuirks(r.quirks)}` : '') +
+            '\n',
         );
       }
     });
+
+  bank
+    .command('check')
+    .description("ask a bank's server for its profile (no password): does it answer, and what will it ask?")
+    .argument('[bank]', 'a directory nickname, one of your connections, or an institution name')
+    .option('--url <url>', 'the OFX server URL (instead of, or over, the directory)')
+    .option('--org <org>', 'FI ORG')
+    .option('--fid <fid>', 'FI FID')
+    .option('--ofx-version <v>', `OFX version (${VERSIONS.join(', ')})`)
+    .option('--quirk <q>', 'a server quirk: NAME, NAME=VALUE or -NAME (repeatable)', collectQuirk, [])
+    .option('--no-versions', 'ask in the connection\'s version only, not in every version ofx-mfa speaks')
+    .option('--json', 'print JSON')
+    .action(runBankCheck);
 
   bank
     .command('remove')
