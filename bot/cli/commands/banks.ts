@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { bankDirectory, hostOf, searchBanks, type DirectoryEntry } from '../../../core/directory/index.ts';
-import { formatQuirks, parseQuirkSetting, type QuirkChange } from '../../../core/ofx/quirks.ts';
+import { applyQuirkChanges, formatQuirks, parseQuirkSetting, type QuirkChange } from '../../../core/ofx/quirks.ts';
 import { getConnection } from '../../../db/index.ts';
 import { resolveDbPath } from '../../context.ts';
 import {
@@ -109,7 +109,7 @@ async function targetOf(text: string | undefined, options: CheckOptions, command
           version: options.ofxVersion ?? stored.version,
           appId: stored.appId,
           appVer: stored.appVer,
-          quirks: serverFields(null, { url: stored.url, quirks: options.quirk ?? [] }).quirks,
+          quirks: applyQuirkChanges(stored.quirks, options.quirk ?? []),
         },
       };
     }
