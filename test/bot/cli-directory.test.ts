@@ -8,10 +8,13 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { validateOfxRequest } from '../../core/ofx/validate.ts';
 import { startSimBank, type SimBank } from '../../sim/bank/index.ts';
 import { cli } from './cli-helpers.ts';
+
+// Each test runs the binary several times (a process start each, ~1 s, far more on a loaded machine).
+vi.setConfig({ testTimeout: 180_000 });
 
 let dir: string;
 let db: string;
