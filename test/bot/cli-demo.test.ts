@@ -1,5 +1,5 @@
 /** `npm start` runs `ofx-mfa demo`: the offline demo must work with no terminal, no network and no token. */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
@@ -19,6 +19,21 @@ it('challenges once, then syncs on the stored key, with a scripted member answer
 
     // Run again: a fresh demo connection, challenged again, still no duplicates of anything.
     expect((await cli(['--db', join(dir, 'demo.sqlite'), 'demo'], { cwd: dir })).code).toBe(0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+it('keeps to its own database in the data directory, never $OFX_MFA_DB, unless --db names one', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ofx-mfa-demo-'));
+  try {
+    const real = join(dir, 'real.sqlite');
+    const result = await cli(['demo'], { cwd: dir, env: { XDG_DATA_HOME: join(dir, 'xdg'), OFX_MFA_DB: real, OFX_MFA_KEY: '' } });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`database ${join(dir, 'xdg', 'ofx-mfa', 'demo.sqlite')}`);
+    expect(existsSync(join(dir, 'xdg', 'ofx-mfa', 'demo.sqlite'))).toBe(true);
+    expect(existsSync(real)).toBe(false);
+    expect(existsSync(join(dir, 'data'))).toBe(false);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

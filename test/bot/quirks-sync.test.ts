@@ -61,7 +61,7 @@ describe('quirks in a real sync', () => {
   const sync = (name: string) =>
     syncConnection(
       { db, box, dbPath: join(dir, 'ofx.sqlite') },
-      { memberId, name, trigger: 'test', challenger: new PresetChallenger(async () => new Map([['MFA16', 'Smith'], ['SIMQ1', 'Rex']]), 'test') },
+      { memberId, name, trigger: 'test', attended: true, challenger: new PresetChallenger(async () => new Map([['MFA16', 'Smith'], ['SIMQ1', 'Rex']]), 'test') },
     );
   const add = (name: string, quirks: Record<string, string>) =>
     createConnection(db, box, { memberId, name, url: relayUrl, org: 'SIMBANK', fid: '1001', version: '103', userId: 'demo', password: 'demo-password', quirks });

@@ -5,32 +5,15 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { bankDirectory, hostOf, searchBanks, type DirectoryEntry } from '../../../core/directory/index.ts';
-import { applyQuirkChanges, formatQuirks, parseQuirkSetting, type QuirkChange } from '../../../core/ofx/quirks.ts';
+import { applyQuirkChanges, formatQuirks, type QuirkChange } from '../../../core/ofx/quirks.ts';
 import { getConnection } from '../../../db/index.ts';
 import { resolveDbPath } from '../../context.ts';
-import {
-  BankCheckError,
-  checkBank,
-  describeCheck,
-  requestVersionFor,
-  resolveBank,
-  serverFields,
-  UnknownBankError,
-  type CheckTarget,
-  type ExplicitServerFields,
-} from '../../directory-service.ts';
+import { requestVersionFor, resolveBank, serverFields, UnknownBankError, type ExplicitServerFields } from '../../directory-fields.ts';
+import type { CheckTarget } from '../../directory-service.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { withSession } from '../session.ts';
 
-const VERSIONS = ['102', '103', '200', '203', '211', '220'];
-
-export function collectQuirk(value: string, previous: QuirkChange[] = []): QuirkChange[] {
-  try {
-    return [...previous, parseQuirkSetting(value)];
-  } catch (error) {
-    throw new CliError(`--quirk ${value}: ${error instanceof Error ? error.message : 'not a quirk setting'}`, EXIT.usage);
-  }
-}
+import { OFX_VERSIONS as VERSIONS } from '../../validate.ts';
 
 function row(e: DirectoryEntry) {
   return {
@@ -124,10 +107,12 @@ async function targetOf(text: string | undefined, options: CheckOptions, command
 }
 
 export async function runBankCheck(text: string | undefined, options: CheckOptions, command: Command): Promise<void> {
-  if (options.ofxVersion !== undefined && !VERSIONS.includes(options.ofxVersion)) {
+  if (options.ofxVersion !== undefined && !(VERSIONS as readonly string[]).includes(options.ofxVersion)) {
     throw new CliError(`--ofx-version ${options.ofxVersion}: expected one of ${VERSIONS.join(', ')}`, EXIT.usage);
   }
   const { label, target } = await targetOf(text, options, command);
+  // The HTTP client and the request builder are loaded only when a server is asked.
+  const { BankCheckError, checkBank, describeCheck } = await import('../../directory-service.ts');
   let report;
   try {
     report = await checkBank(target, { probeVersions: options.versions });

@@ -5,14 +5,14 @@
  */
 import type { Command } from 'commander';
 import { createConnection, getConnection, listTransactions, removeConnection } from '../../../db/index.ts';
-import { startSimBank, type SimBankInfo } from '../../../sim/bank/index.ts';
+import type { SimBankInfo } from '../../../sim/bank/index.ts';
+import { demoDbPath } from '../../context.ts';
 import { syncConnection } from '../../sync-service.ts';
 import { PresetChallenger, TerminalChallenger } from '../challengers.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { withSession, type CliSession } from '../session.ts';
 import { describeReport, STAGE_TEXT } from './sync.ts';
 
-const DEMO_DB = './data/demo.sqlite';
 const CONNECTION = 'simbank';
 
 export function register(program: Command): void {
@@ -21,10 +21,12 @@ export function register(program: Command): void {
     .description('run the offline demo: a simulated bank with a security challenge, synced twice')
     .action(async (_options: unknown, command: Command) => {
       const out = (line: string) => process.stdout.write(`${line}\n`);
+      // The simulated bank is loaded only by the commands that run it.
+      const { startSimBank } = await import('../../../sim/bank/index.ts');
       const bank = await startSimBank({ port: 0 });
       try {
         // Not $OFX_MFA_DB: the demo must not add its simulated connection to a real database unless asked with --db.
-        await withSession(command, (app) => runDemo(app, bank.info(), out), DEMO_DB);
+        await withSession(command, (app) => runDemo(app, bank.info(), out), demoDbPath());
       } finally {
         await bank.close();
       }
@@ -64,6 +66,8 @@ async function runDemo(app: CliSession, info: SimBankInfo, out: (line: string) =
       memberId: member.id,
       name: CONNECTION,
       trigger: 'demo',
+      // On a terminal the person answers; the scripted member stands for nobody present.
+      attended: interactive,
       challenger,
       progress: { update: (stage, detail) => out(`  … ${STAGE_TEXT[stage]}${detail ? ` (${detail})` : ''}`) },
     });
