@@ -103,6 +103,21 @@ describe('bank add --bank, then request --dry-run', () => {
     expect(dry.stderr).toMatch(/User-Agent: ofxtools/);
   });
 
+  it('bank set --quirk sets and clears quirks on a stored connection', async () => {
+    expect((await add(['q', '--bank', 'usaa', '--user', 'fay'])).code).toBe(0);
+    const set = await run(['bank', 'set', 'q', '--quirk', '-pretty', '--quirk', 'clientuid=', '--quirk', 'useragent=Quicken/2700']);
+    expect(set.code, set.stderr).toBe(0);
+    const list = await run(['bank', 'list']);
+    expect(list.stdout).toMatch(/^q .*quirks: clientuid= \(no CLIENTUID\), unclosedelements, useragent=Quicken\/2700$/m);
+    const dry = await run(['request', 'accounts', 'q', '--dry-run']);
+    expect(dry.stdout).toContain('VERSION:103');
+    expect(dry.stdout).not.toContain('CLIENTUID');
+    expect(dry.stderr).toMatch(/User-Agent: Quicken\/2700/);
+    const bad = await run(['bank', 'set', 'q', '--quirk', 'useragent']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^error: --quirk useragent: quirk useragent needs a value/);
+  });
+
   it('refuses an unknown nickname, or a missing URL without one, with exit 2', async () => {
     const unknown = await add(['x', '--bank', 'no-such-bank', '--user', 'e']);
     expect(unknown.code).toBe(2);
