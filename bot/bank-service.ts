@@ -6,6 +6,7 @@
  * What the bank's profile means is described for people, never in terms of one front end's flags or buttons.
  */
 import type { AccountRef } from '../core/ofx/types.ts';
+import { requestQuirks } from '../core/ofx/quirks.ts';
 import type { ConnectionConfig, ProfileFlags } from '../core/sync/types.ts';
 import {
   clearHold,
@@ -86,6 +87,8 @@ export interface BankServerInput {
   version?: string;
   appId?: string;
   appVer?: string;
+  /** Server quirks (fi.cfg names): the profile request is shaped and sent as the connection's requests will be. */
+  quirks?: Record<string, string>;
 }
 
 export type ProfileReading =
@@ -110,6 +113,7 @@ interface CheckedServer {
   version: string;
   appId: string;
   appVer: string;
+  quirks: Record<string, string>;
 }
 
 function checkServer(input: BankServerInput): CheckedServer {
@@ -120,17 +124,20 @@ function checkServer(input: BankServerInput): CheckedServer {
     version: checkVersion(input.version ?? '103'),
     appId: checkAppId(input.appId ?? 'QWIN'),
     appVer: checkAppVer(input.appVer ?? '2700'),
+    quirks: checkQuirks(input.quirks ?? {}),
   };
 }
 
-async function defaultSend(timeoutMs: number): Promise<(url: string, body: string) => Promise<Uint8Array>> {
+async function defaultSend(timeoutMs: number, userAgent: string | undefined): Promise<(url: string, body: string) => Promise<Uint8Array>> {
   // The HTTP client is loaded only by the commands that talk to a bank.
   const { postOfx } = await import('../core/http/transport.ts');
-  return (url, body) => postOfx(url, body, { timeoutMs });
+  return (url, body) => postOfx(url, body, { timeoutMs, userAgent });
 }
 
 async function readProfileOf(server: CheckedServer, options: ProfileOptions): Promise<ProfileReading> {
-  const send = options.send ?? (await defaultSend(options.timeoutMs ?? PROFILE_TIMEOUT_MS));
+  // Quirk useragent: the server wants that User-Agent on every request, the profile's included.
+  const userAgent = requestQuirks(server.quirks).userAgent ?? undefined;
+  const send = options.send ?? (await defaultSend(options.timeoutMs ?? PROFILE_TIMEOUT_MS, userAgent));
   // The request builder (and its XML library) is loaded only when a profile is read, not for `bank list`.
   const { fetchProfile } = await import('../core/sync/profile.ts');
   const config: ConnectionConfig = {
