@@ -236,6 +236,13 @@ export class Interactions {
   followup(applicationId: string, token: string, body: Json, files: UploadedFile[]): MessageRecord {
     const record = this.forWebhook(applicationId, token);
     checkBody(body);
+    const original = record.originalMessageId ? this.world.messages.get(record.originalMessageId) : undefined;
+    if (record.ackType === CALLBACK.deferReply && original && !original.deleted && original.flags & LOADING) {
+      // Discord: the first follow-up after a deferred reply replaces the "thinking..." message, keeping the
+      // defer's ephemerality, rather than adding a second message.
+      applyEdit(this.world, original, { ...body, flags: undefined }, files);
+      return original;
+    }
     const fields = newMessageFields(this.world, body, files);
     const message = this.world.addMessage({
       ...fields,

@@ -193,7 +193,8 @@ export function buildRoutes(deps: RouteDeps): Route[] {
       handle: (req) => {
         const record = interactions.find(undefined, req.params.token);
         const message = onInteraction(record, 'POST /webhooks/:app/:token', () => interactions.followup(req.params.app!, req.params.token!, bodyObject(req), req.files));
-        created(message);
+        if (message.id === record?.originalMessageId) edited(message);
+        else created(message);
         // Without ?wait=true Discord answers 204; discord.js always asks to wait.
         return req.query.get('wait') === 'true' ? ok(world.messageJson(message)) : ok();
       },

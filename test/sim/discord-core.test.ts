@@ -133,6 +133,23 @@ describe('sim/discord with the real discord.js client', () => {
     expect(bot.discord.callsTo('PATCH /webhooks/:app/:token/messages/:message').map((c) => c.path.endsWith('/messages/@original'))).toEqual([true, true]);
   });
 
+  it('the first follow-up after a defer replaces the thinking message, keeping its ephemerality', async () => {
+    const alice = bot.discord.addMember({ name: 'alice' });
+    bot.onInteraction(async (i) => {
+      if (!i.isChatInputCommand()) return;
+      await i.deferReply({ flags: MessageFlags.Ephemeral });
+      await i.followUp({ content: 'first' });
+      await i.followUp({ content: 'second' });
+    });
+    const h = alice.slash('sync');
+    const replies = await h.waitFor((rs) => rs.length === 2);
+    expect(replies.map((r) => [r.content, r.ephemeral, r.loading])).toEqual([
+      ['first', true, false],
+      ['second', false, false],
+    ]);
+    expect(replies[0]?.id).toBe((await h.response()).message?.id);
+  });
+
   it('ephemeral replies are seen by the invoker only; public ones by everyone', async () => {
     const alice = bot.discord.addMember({ name: 'alice' });
     const bob = bot.discord.addMember({ name: 'bob' });

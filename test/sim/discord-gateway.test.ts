@@ -3,7 +3,7 @@
  * replay → RESUMED) on the resume URL, and what happened meanwhile (an interaction, a DM) still reaches the bot.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { Client, Events, GatewayIntentBits, MessageFlags } from 'discord.js';
+import { Client, Events, GatewayIntentBits, MessageFlags, Partials } from 'discord.js';
 import type { Message } from 'discord.js';
 import { startDiscordSim } from '../../sim/discord/index.ts';
 import { startTestBot } from './discord-client.ts';
@@ -72,6 +72,34 @@ describe('sim/discord gateway', () => {
     expect(await disconnected).toBe(4014);
     expect(discord.gateway.identifies).toBe(0);
     await client.destroy();
+    await discord.close();
+  });
+});
+
+describe('sim/discord across a bot restart', () => {
+  it('a new client logs in afresh (IDENTIFY) and a click on a DM the old one sent still reaches it', async () => {
+    const discord = await startDiscordSim();
+    const intents = [GatewayIntentBits.Guilds, GatewayIntentBits.DirectMessages];
+    const login = async (): Promise<Client<true>> => {
+      const client = new Client({ rest: { api: discord.apiBase }, intents, partials: [Partials.Channel] });
+      const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+      await client.login(discord.token);
+      await ready;
+      return client as Client<true>;
+    };
+    const alice = discord.addMember({ id: '7007', name: 'alice' });
+    const first = await login();
+    await (await first.users.fetch('7007')).send({ content: 'Chase asks 2 questions', components: [{ type: 1, components: [{ type: 2, style: 1, custom_id: 'answer:1', label: 'Answer' }] }] });
+    await first.destroy();
+    const second = await login();
+    expect(discord.gateway.identifies).toBe(2);
+    second.on(Events.InteractionCreate, async (i) => {
+      if (i.isButton()) await i.update({ content: `the bot restarted; ${i.customId} has expired`, components: [] });
+    });
+    const dm = alice.dms()[0]!;
+    await alice.click(dm, 'answer:1').response();
+    expect(alice.dms()[0]).toMatchObject({ content: 'the bot restarted; answer:1 has expired', buttons: [] });
+    await second.destroy();
     await discord.close();
   });
 });
