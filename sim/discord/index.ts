@@ -15,14 +15,27 @@
  * const modal = await alice.click(dm, dm.buttons[0].customId!).modal(); // { title, layout: 'label'|'row', fields: [{ customId, label, description }] }
  * const submit = alice.submitModal(modal, { [modal.fields[0].customId]: 'blue' });
  * await alice.autocomplete('sync', { focused: 'bank', options: { bank: 'ch' } });   // → [{ name, value }]
+ * alice.select(message, customId, ['value']);                          // string select menus
  * alice.sendDm('hello');  alice.dms();  alice.visibleMessages(channelId);  alice.transcript();
+ * alice.forgeClick(customId, { messageId? , dm? }); alice.forgeModalSubmit(customId, values, { dm? }); // a modified client
+ * alice.setDmsClosed(true);                                             // the bot's next DM gets 50007
  *
  * discord.restCalls / discord.callsTo('PATCH /webhooks/:app/:token/messages/:message')   // { method, route, path, body, status, code }
  * discord.failNext('POST /channels/:channel/messages', { status: 429, retryAfter: 0.2 }); // or { status: 403, code: 50013 }
  * discord.registeredCommands() / registeredCommands(discord.guildId)
  * await discord.dropGateway(); await discord.waitForResume();           // events meanwhile are replayed on RESUME
+ * discord.channelMessages(channelId?)                                  // public messages in a guild channel
+ * startDiscordSim({ onSeen: (memberId, entry) => print(formatEntry(name, entry)) })   // a live transcript
  * await discord.close();
  * ```
+ *
+ * A handle's waits (`response`, `modal`, `waitFor`, `waitForReply`, `waitForRefusal`) reject with
+ * InteractionFailed once the bot's first response was refused as too late (10062), and with WaitTimeout at
+ * their deadline. Member actions the Discord client would not allow (an unregistered command, a missing
+ * required option, a button on a message they cannot see, a required modal field left empty) throw
+ * MemberCannot at once and nothing reaches the bot. Snapshots (`SeenMessage`, `ModalView`) are copies.
+ * Advance an injected clock only after the first response unless the test is about the 3 s rule.
+ * The first follow-up after a deferred reply replaces the "thinking..." message, as on Discord.
  *
  * Rules enforced as Discord does (codes as discord.js's DiscordAPIError carries them):
  * - first response later than 3 s after the interaction → 10062 Unknown interaction;

@@ -20,8 +20,13 @@ export interface TestBot {
   close(): Promise<void>;
 }
 
+/**
+ * Unless `now` is given, the stand-in's clock stands still at the start time: on a loaded machine a test about
+ * replies must not fail because a real 3 s went by. Tests about the deadlines pass a clock they advance.
+ */
 export async function startTestBot(options: DiscordSimOptions = {}, clientOptions: { rest?: Record<string, unknown> } = {}): Promise<TestBot> {
-  const discord = await startDiscordSim(options);
+  const startedAt = Date.now();
+  const discord = await startDiscordSim({ now: () => startedAt, ...options });
   const client = new Client({
     rest: { api: discord.apiBase, ...clientOptions.rest },
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.DirectMessages],

@@ -357,3 +357,59 @@ describe('sim/discord with the real discord.js client', () => {
     expect((call.body as { type: number }).type).toBe(4);
   });
 });
+
+describe('sim/discord details', () => {
+  let bot: TestBot;
+  beforeEach(async () => {
+    bot = await startTestBot();
+    await bot.client.application.commands.set([syncCommand.toJSON()]);
+  });
+  afterEach(async () => {
+    await bot.close();
+  });
+
+  it('reply withResponse gets the message back; a select menu pick reaches the bot', async () => {
+    const alice = bot.discord.addMember({ name: 'alice' });
+    let gotReply!: (id: string) => void;
+    const replyId = new Promise<string>((resolve) => (gotReply = resolve));
+    let picked: string[] = [];
+    bot.onInteraction(async (i) => {
+      if (i.isChatInputCommand()) {
+        const response = await i.reply({
+          content: 'pick an account',
+          flags: MessageFlags.Ephemeral,
+          withResponse: true,
+          components: [{ type: 1, components: [{ type: 3, custom_id: 'acct', options: [{ label: 'Checking', value: 'chk' }, { label: 'Savings', value: 'sav' }] }] }],
+        });
+        gotReply(response.resource?.message?.id ?? '');
+      } else if (i.isStringSelectMenu()) {
+        picked = i.values;
+        await i.deferUpdate();
+        await i.editReply({ content: `showing ${i.values.join(', ')}`, components: [] });
+      }
+    });
+    const prompt = (await alice.slash('sync').response()).message!;
+    expect(await replyId).toBe(prompt.id);
+    expect(prompt.selects).toEqual([{ customId: 'acct', options: [{ label: 'Checking', value: 'chk' }, { label: 'Savings', value: 'sav' }], disabled: false }]);
+    expect(() => alice.select(prompt, 'acct', ['nope'])).toThrow(MemberCannot);
+    const pick = alice.select(prompt, 'acct', ['sav']);
+    expect((await pick.response()).kind).toBe('deferUpdate');
+    await pick.waitFor((rs) => rs[0]?.content === 'showing sav');
+    expect(picked).toEqual(['sav']);
+  });
+
+  it('the live transcript: onSeen hears each entry as it happens', async () => {
+    await bot.close();
+    const entries: string[] = [];
+    bot = await startTestBot({ onSeen: (_id, entry) => entries.push(`${entry.kind}:${entry.text}`) });
+    await bot.client.application.commands.set([syncCommand.toJSON()]);
+    const alice = bot.discord.addMember({ name: 'alice' });
+    bot.onInteraction(async (i) => {
+      if (!i.isChatInputCommand()) return;
+      await i.deferReply({ flags: MessageFlags.Ephemeral });
+      await i.editReply('done');
+    });
+    await alice.slash('sync').waitFor((rs) => rs[0]?.content === 'done');
+    expect(entries).toEqual(['you:/sync', 'reply:(thinking...)', 'edit:done']);
+  });
+});
