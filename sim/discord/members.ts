@@ -9,7 +9,7 @@ import { commandData, MemberCannot } from './commands.ts';
 import type { CommandCall } from './commands.ts';
 import type { Gateway } from './gateway.ts';
 import { interactionToken } from './ids.ts';
-import { CALLBACK, INTERACTION } from './interactions.ts';
+import { CALLBACK, FIRST_RESPONSE_MS, INTERACTION } from './interactions.ts';
 import type { Choice, InteractionKind, InteractionRecord, Interactions, Refusal } from './interactions.ts';
 import { COMPONENT } from './limits.ts';
 import type { Changes } from './waiters.ts';
@@ -80,6 +80,11 @@ export interface MemberDeps {
   gateway: Gateway;
   changes: Changes;
   onSeen?: (memberId: string, entry: TimelineEntry) => void;
+  /**
+   * Set when the clock is the wall clock: then an interaction left unanswered for 3 s fails on its own, as the
+   * member's Discord client shows it (with an injected clock only a late callback can tell).
+   */
+  deadlineTimers?: Set<NodeJS.Timeout>;
 }
 
 const asArray = (v: unknown): Json[] => (Array.isArray(v) ? (v as Json[]) : []);
@@ -120,7 +125,11 @@ export class InteractionHandle {
   }
 
   private dead(): Refusal | undefined {
-    return this.record.ackType === null ? this.record.refusals.find((r) => r.code === 10062 && r.route.includes('/callback')) : undefined;
+    if (this.record.ackType !== null) return undefined;
+    const refused = this.record.refusals.find((r) => r.code === 10062 && r.route.includes('/callback'));
+    if (refused) return refused;
+    if (this.deps.world.now() - this.record.createdAt > FIRST_RESPONSE_MS) return { route: '(no response)', status: 0, code: 10062, message: 'no first response within 3 s' };
+    return undefined;
   }
 
   private first(): FirstResponse | null {
@@ -282,6 +291,17 @@ export class SimMember {
     };
     interactions.add(record);
     gateway.dispatch('INTERACTION_CREATE', payload);
+    const timers = this.deps.deadlineTimers;
+    if (timers) {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        if (record.ackType !== null || record.refusals.some((r) => r.code === 10062)) return;
+        this.note({ kind: 'failed', text: 'This interaction failed', interactionId: record.id });
+        this.deps.changes.notify();
+      }, FIRST_RESPONSE_MS + 1);
+      timer.unref();
+      timers.add(timer);
+    }
     return new InteractionHandle(this.deps, record);
   }
 
@@ -543,8 +563,10 @@ export class Timelines {
   }
 
   refused(record: InteractionRecord, refusal: Refusal): void {
-    if (refusal.code === 10062 && record.ackType === null && refusal.route.includes('/callback')) {
-      this.members.get(record.userId)?.note({ kind: 'failed', text: 'This interaction failed', interactionId: record.id });
+    const member = this.members.get(record.userId);
+    const already = member?.timeline.some((e) => e.kind === 'failed' && e.interactionId === record.id);
+    if (refusal.code === 10062 && record.ackType === null && refusal.route.includes('/callback') && !already) {
+      member?.note({ kind: 'failed', text: 'This interaction failed', interactionId: record.id });
     }
   }
 }

@@ -98,7 +98,8 @@ export async function startDiscordSim(options: DiscordSimOptions = {}): Promise<
   const interactions = new Interactions(world);
   const gateway = new Gateway(world, token, options.heartbeatIntervalMs ?? 41_250, options.privilegedIntents ?? 0, changes);
   const members = new Map<string, SimMember>();
-  const deps: MemberDeps = { world, interactions, gateway, changes, onSeen: options.onSeen };
+  const deadlineTimers = options.now ? undefined : new Set<NodeJS.Timeout>();
+  const deps: MemberDeps = { world, interactions, gateway, changes, onSeen: options.onSeen, deadlineTimers };
   const timelines = new Timelines(deps, members);
   let gatewayUrl = '';
 
@@ -203,6 +204,7 @@ export async function startDiscordSim(options: DiscordSimOptions = {}): Promise<
     },
     waitUntil: (probe, what, timeoutMs) => changes.until(probe, what, timeoutMs ?? DEFAULT_WAIT_MS),
     close: async () => {
+      for (const timer of deadlineTimers ?? []) clearTimeout(timer);
       await gateway.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();

@@ -254,3 +254,22 @@ describe('sim/discord enforces Discord\'s rules', () => {
     await other.destroy();
   });
 });
+
+describe('sim/discord on the wall clock', () => {
+  it('an interaction nobody answers fails after 3 s on its own, as the member sees it', async () => {
+    const { startDiscordSim } = await import('../../sim/discord/index.ts');
+    const { Client, Events, GatewayIntentBits } = await import('discord.js');
+    const discord = await startDiscordSim(); // wall clock
+    const client = new Client({ rest: { api: discord.apiBase }, intents: [GatewayIntentBits.Guilds] });
+    const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+    await client.login(discord.token);
+    await ready;
+    await client.application!.commands.set(commands);
+    const alice = discord.addMember({ name: 'alice' });
+    const handle = alice.slash('sync'); // the client has no handler: nobody answers
+    await expect(handle.response({ timeoutMs: 8_000 })).rejects.toBeInstanceOf(InteractionFailed);
+    expect(alice.timeline.at(-1)).toMatchObject({ kind: 'failed', text: 'This interaction failed' });
+    await client.destroy();
+    await discord.close();
+  });
+});
