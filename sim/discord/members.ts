@@ -489,8 +489,9 @@ export class SimMember {
   dms(): SeenMessage[] {
     const channelId = this.record.dmChannelId;
     if (!channelId) return [];
-    return [...this.deps.world.messages.values()]
-      .filter((m) => m.channelId === channelId && m.authorId === this.deps.world.bot.id && m.interactionId === null && !m.deleted)
+    return this.deps.world
+      .messagesIn(channelId)
+      .filter((m) => m.authorId === this.deps.world.bot.id && m.interactionId === null && !m.deleted)
       .map(seenMessage);
   }
 
@@ -503,7 +504,7 @@ export class SimMember {
 
   /** Everything this member can see in a channel (default: the guild's #general), ephemeral replies to them included. */
   visibleMessages(channelId = this.deps.world.defaultChannelId): SeenMessage[] {
-    return [...this.deps.world.messages.values()].filter((m) => m.channelId === channelId && this.canSee(m)).map(seenMessage);
+    return this.deps.world.messagesIn(channelId).filter((m) => this.canSee(m)).map(seenMessage);
   }
 
   /** The timeline as text, one block per entry: what the member did, saw, and was asked. */

@@ -66,6 +66,8 @@ export interface DiscordSim {
   member(id: string): SimMember;
   /** Every REST call so far, oldest first (a live array). */
   restCalls: readonly RestCall[];
+  /** Forgets the recorded REST calls (a long benchmark's memory should be the bot's, not the record's). */
+  clearRestCalls(): void;
   /** REST calls to one route, e.g. `callsTo('PUT /applications/:app/commands')`. */
   callsTo(route: string): RestCall[];
   /** Makes the next call(s) to a route fail, e.g. `failNext('POST /channels/:channel/messages', { status: 429, retryAfter: 0.2 })`. */
@@ -183,6 +185,9 @@ export async function startDiscordSim(options: DiscordSimOptions = {}): Promise<
     },
     member,
     restCalls: rest.calls,
+    clearRestCalls: () => {
+      rest.calls.length = 0;
+    },
     callsTo: (route) => {
       const [method, template] = route.includes(' ') ? route.split(/\s+/, 2) : [undefined, route];
       return rest.calls.filter((c) => c.route === template && (method === undefined || c.method === method));
@@ -191,7 +196,7 @@ export async function startDiscordSim(options: DiscordSimOptions = {}): Promise<
     routes: () => rest.templates(),
     registeredCommands: (guildId) => structuredClone(guildId === undefined ? world.globalCommands : (world.guildCommands.get(guildId) ?? [])),
     channelMessages: (channelId = world.defaultChannelId) =>
-      [...world.messages.values()].filter((m) => m.channelId === channelId && m.visibleTo === null && !m.deleted).map(seenMessage),
+      world.messagesIn(channelId).filter((m) => m.visibleTo === null && !m.deleted).map(seenMessage),
     gateway: gateway.stats,
     dropGateway: (how) => gateway.drop(how),
     waitForBot: ({ timeoutMs } = {}) =>

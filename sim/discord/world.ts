@@ -109,6 +109,8 @@ export class World {
   readonly members = new Map<string, MemberRecord>();
   readonly channels = new Map<string, ChannelRecord>();
   readonly messages = new Map<string, MessageRecord>();
+  /** Messages per channel, oldest first: member views scan one channel, not every message ever sent. */
+  private readonly byChannel = new Map<string, MessageRecord[]>();
   readonly globalCommands: CommandRecord[] = [];
   readonly guildCommands = new Map<string, CommandRecord[]>();
   readonly defaultChannelId: string;
@@ -163,9 +165,16 @@ export class World {
   addMessage(fields: Omit<MessageRecord, 'id' | 'createdAt' | 'editedAt' | 'edits' | 'deleted'>): MessageRecord {
     const message: MessageRecord = { ...fields, id: this.ids.next(), createdAt: this.now(), editedAt: null, edits: 0, deleted: false };
     this.messages.set(message.id, message);
+    const list = this.byChannel.get(message.channelId) ?? [];
+    list.push(message);
+    this.byChannel.set(message.channelId, list);
     const channel = this.channels.get(message.channelId);
     if (channel) channel.lastMessageId = message.id;
     return message;
+  }
+
+  messagesIn(channelId: string): readonly MessageRecord[] {
+    return this.byChannel.get(channelId) ?? [];
   }
 
   /** Commands a member can see and run where they are: guild commands and global ones whose contexts allow it. */
