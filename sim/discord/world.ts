@@ -43,7 +43,10 @@ export interface UserRecord {
 
 export interface MemberRecord {
   user: UserRecord;
+  /** The member's guild-wide permissions (@everyone plus their roles), as interaction payloads carry them. */
   permissions: bigint;
+  /** Roles beyond @everyone: the guild's "Household admin" (Manage Server) or "Administrator". */
+  roleIds: string[];
   dmsClosed: boolean;
   joinedAt: string;
   dmChannelId: string | null;
@@ -114,6 +117,9 @@ export class World {
   readonly globalCommands: CommandRecord[] = [];
   readonly guildCommands = new Map<string, CommandRecord[]>();
   readonly defaultChannelId: string;
+  /** Roles that carry Manage Server and Administrator, so role-based checks (GuildMember.permissions) agree. */
+  readonly manageRoleId: string;
+  readonly adminRoleId: string;
 
   constructor(
     readonly ids: Snowflakes,
@@ -124,6 +130,8 @@ export class World {
     this.users.set(this.bot.id, this.bot);
     this.guildId = ids.next();
     this.ownerId = ids.next();
+    this.manageRoleId = ids.next();
+    this.adminRoleId = ids.next();
     this.defaultChannelId = this.addTextChannel('general').id;
   }
 
@@ -143,9 +151,16 @@ export class World {
     if (!/^\d{1,20}$/.test(id)) throw new Error(`a Discord user id is a snowflake (digits), not ${JSON.stringify(id)}`);
     const user: UserRecord = { id, username: options.name, globalName: options.name, bot: false };
     let permissions = MEMBER_PERMISSIONS;
-    if (options.manageGuild) permissions |= PERMISSIONS.manageGuild;
-    if (options.administrator) permissions |= PERMISSIONS.administrator | PERMISSIONS.manageGuild;
-    const member: MemberRecord = { user, permissions, dmsClosed: options.dmsClosed ?? false, joinedAt: this.iso(), dmChannelId: null };
+    const roleIds: string[] = [];
+    if (options.manageGuild) {
+      permissions |= PERMISSIONS.manageGuild;
+      roleIds.push(this.manageRoleId);
+    }
+    if (options.administrator) {
+      permissions |= PERMISSIONS.administrator | PERMISSIONS.manageGuild;
+      roleIds.push(this.adminRoleId);
+    }
+    const member: MemberRecord = { user, permissions, roleIds, dmsClosed: options.dmsClosed ?? false, joinedAt: this.iso(), dmChannelId: null };
     this.users.set(id, user);
     this.members.set(id, member);
     return member;
@@ -204,7 +219,7 @@ export class World {
       user: this.userJson(member.user),
       nick: null,
       avatar: null,
-      roles: [],
+      roles: [...member.roleIds],
       joined_at: member.joinedAt,
       premium_since: null,
       deaf: false,
@@ -249,6 +264,8 @@ export class World {
       mentionable: false,
       flags: 0,
     };
+    const role = (id: string, name: string, permissions: bigint, position: number) => ({ ...everyone, id, name, permissions: permissions.toString(), position });
+    const roles = [everyone, role(this.manageRoleId, 'Household admin', MEMBER_PERMISSIONS | PERMISSIONS.manageGuild, 1), role(this.adminRoleId, 'Administrator', MEMBER_PERMISSIONS | PERMISSIONS.administrator, 2)];
     return {
       id: this.guildId,
       name: this.guildName,
@@ -261,7 +278,7 @@ export class World {
       verification_level: 0,
       default_message_notifications: 0,
       explicit_content_filter: 0,
-      roles: [everyone],
+      roles,
       emojis: [],
       stickers: [],
       features: [],

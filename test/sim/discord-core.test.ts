@@ -319,7 +319,12 @@ describe('sim/discord with the real discord.js client', () => {
     const perms: Array<[string, boolean]> = [];
     bot.onInteraction(async (i) => {
       if (!i.isChatInputCommand()) return;
-      perms.push([i.user.username, i.memberPermissions?.has(PermissionFlagsBits.ManageGuild) ?? false]);
+      const fromPayload = i.memberPermissions?.has(PermissionFlagsBits.ManageGuild) ?? false;
+      // Role-based (GuildMember.permissions) and fetched members agree with the payload's permissions.
+      const viaRoles = i.inCachedGuild() ? i.member.permissions.has(PermissionFlagsBits.ManageGuild) : null;
+      const fetched = (await i.guild!.members.fetch({ user: i.user.id, force: true })).permissions.has(PermissionFlagsBits.ManageGuild);
+      if (viaRoles !== fromPayload || fetched !== fromPayload) throw new Error(`permissions disagree: ${fromPayload} ${viaRoles} ${fetched}`);
+      perms.push([i.user.username, fromPayload]);
       const channel = i.options.getChannel('channel', true);
       await i.reply({ content: `summaries go to #${channel.name}`, flags: MessageFlags.Ephemeral });
     });
