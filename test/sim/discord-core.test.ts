@@ -403,6 +403,25 @@ describe('sim/discord details', () => {
     expect(picked).toEqual(['sav']);
   });
 
+  it('deletes: the bot removes its own replies and DMs, but cannot touch a member\'s DM (50003) or edit it (50005)', async () => {
+    const alice = bot.discord.addMember({ id: '8008', name: 'alice' });
+    bot.onInteraction(async (i) => {
+      if (!i.isChatInputCommand()) return;
+      await i.reply({ content: 'temporary', flags: MessageFlags.Ephemeral });
+      await i.deleteReply();
+    });
+    const h = alice.slash('sync');
+    await bot.discord.waitUntil(() => bot.discord.callsTo('DELETE /webhooks/:app/:token/messages/:message').length === 1, 'the reply deleted');
+    expect(h.replies).toEqual([]);
+    const dm = await (await bot.client.users.fetch('8008')).createDM();
+    const mine = await dm.send('a DM');
+    await mine.delete();
+    expect(alice.dms()).toEqual([]);
+    const theirs = alice.sendDm('my password is hunter2');
+    expect((await dm.messages.delete(theirs.id).catch((e: { code: number }) => e.code))).toBe(50003);
+    expect((await dm.messages.edit(theirs.id, 'x').catch((e: { code: number }) => e.code))).toBe(50005);
+  });
+
   it('the live transcript: onSeen hears each entry as it happens', async () => {
     await bot.close();
     const entries: string[] = [];
