@@ -7,6 +7,7 @@
  */
 import type { AccountRef } from '../core/ofx/types.ts';
 import { checkOfxUrl } from '../core/http/url.ts';
+import { firstNonWindows1252 } from '../core/ofx/charset.ts';
 
 /** A value a person gave is not acceptable; `field` names it in the person's terms ("password", "ORG"). */
 export class ValidationError extends Error {
@@ -56,19 +57,9 @@ export const LIMITS = {
 // at the line break, so a stray newline in a password would be cut there on the wire.
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
-/**
- * What Windows-1252 puts at 0x80..0x9F (the rest of its 256 bytes are Latin-1); OFX 1.x declares CHARSET:1252.
- * Spelled out because Node's TextDecoder('windows-1252') decodes these bytes as Latin-1 C1 controls.
- */
-const CP1252_HIGH = '€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ';
-
+/** OFX 1.x declares CHARSET:1252: the engine's encoder decides what it can carry. */
 export function encodableIn1252(text: string): boolean {
-  for (const ch of text) {
-    const code = ch.codePointAt(0) ?? 0;
-    if (code <= 0x7f || (code >= 0xa0 && code <= 0xff)) continue;
-    if (!CP1252_HIGH.includes(ch)) return false;
-  }
-  return true;
+  return firstNonWindows1252(text) === null;
 }
 
 interface TextRule {
