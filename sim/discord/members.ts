@@ -404,6 +404,56 @@ export class SimMember {
     );
   }
 
+  /**
+   * A modified client replaying a custom_id this member was never shown (someone else's, or a made-up one): the
+   * click reaches the bot as a real one would. With `messageId` it claims to come from that message (even one
+   * the member cannot see); otherwise from a message that exists nowhere, so the bot can only answer it anew.
+   */
+  forgeClick(customId: string, where: Where & { messageId?: string } = {}): InteractionHandle {
+    const { world } = this.deps;
+    const real = where.messageId ? world.messages.get(where.messageId) : undefined;
+    if (where.messageId && !real) throw new Error(`forgeClick: no message ${where.messageId}`);
+    const place = real ? { dm: world.channels.get(real.channelId)?.type === 1, channelId: real.channelId } : this.place(where);
+    if (real && place.dm && world.channels.get(real.channelId)?.recipientId !== this.id) {
+      // Another member's DM: the forged click claims the forger's own DM channel, carrying the foreign message.
+      place.channelId = world.dmChannel(this.id).id;
+    }
+    this.note({ kind: 'you', text: `(forged) clicked ${customId}` });
+    const ghost: MessageRecord = real ?? {
+      id: world.ids.next(),
+      channelId: place.dm ? world.dmChannel(this.id).id : place.channelId,
+      authorId: world.bot.id,
+      content: '',
+      embeds: [],
+      components: [{ type: 1, id: 1, components: [{ type: 2, id: 2, style: 1, custom_id: customId, label: '?' }] }],
+      attachments: [],
+      flags: 0,
+      createdAt: world.now(),
+      editedAt: null,
+      edits: 0,
+      deleted: false,
+      visibleTo: null,
+      interactionId: null,
+      type: 0,
+    };
+    const handle = this.dispatch('component', { custom_id: customId, component_type: COMPONENT.button, id: 2 }, place, { message: ghost });
+    if (!real) handle.record.sourceMessageId = null;
+    return handle;
+  }
+
+  /** A modified client submitting a modal it was never shown: `values` by text input custom_id. */
+  forgeModalSubmit(customId: string, values: Record<string, string>, where: Where & { layout?: 'label' | 'row' } = {}): InteractionHandle {
+    const place = this.place(where);
+    const layout = where.layout ?? 'label';
+    let id = 0;
+    const components = Object.entries(values).map(([inputId, value]) => {
+      const input = { type: 4, id: (id += 2), custom_id: inputId, value };
+      return layout === 'label' ? { type: 18, id: id - 1, component: input } : { type: 1, id: id - 1, components: [input] };
+    });
+    this.note({ kind: 'you', text: `(forged) submitted modal ${customId}` });
+    return this.dispatch('modalSubmit', { custom_id: customId, components }, place);
+  }
+
   /** Writes to the bot in their DM (MESSAGE_CREATE reaches the bot with the DirectMessages intent). */
   sendDm(content: string): SeenMessage {
     const { world, gateway } = this.deps;

@@ -11,6 +11,8 @@ import type { Json } from './world.ts';
 export interface RestCall {
   /** Simulated-clock time of the call, ISO 8601. */
   at: string;
+  /** Wall-clock epoch milliseconds when the call arrived (for retry-after checks; `at` follows the sim clock). */
+  wallMs: number;
   method: string;
   /** The route template, e.g. `/channels/:channel/messages`. */
   route: string;
@@ -168,6 +170,7 @@ export class Rest {
     }
     const call: RestCall = {
       at: this.clock(),
+      wallMs: Date.now(),
       method,
       route: '?',
       path: decoded,

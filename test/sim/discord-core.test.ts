@@ -234,6 +234,35 @@ describe('sim/discord with the real discord.js client', () => {
     expect(() => bob.submitModal(modal, { pw: 'abcd' })).toThrow(MemberCannot);
   });
 
+  it('a forged click or modal submit (a modified client replaying ids) reaches the bot as a real one would', async () => {
+    const alice = bot.discord.addMember({ name: 'alice' });
+    const mallory = bot.discord.addMember({ name: 'mallory' });
+    const seen: Array<[string, string, string]> = [];
+    bot.onInteraction(async (i) => {
+      if (i.isChatInputCommand()) {
+        await i.reply({ content: 'prompt', flags: MessageFlags.Ephemeral, components: [new ActionRowBuilder<ButtonBuilder>().addComponents(new ButtonBuilder().setCustomId('answer:alice-only').setLabel('Answer').setStyle(ButtonStyle.Primary))] });
+      } else if (i.isButton()) {
+        seen.push(['button', i.customId, i.user.username]);
+        await i.reply({ content: 'not yours', flags: MessageFlags.Ephemeral });
+      } else if (i.isModalSubmit()) {
+        seen.push(['modal', `${i.customId}:${i.fields.getTextInputValue('q1')}`, i.user.username]);
+        await i.reply({ content: 'not yours', flags: MessageFlags.Ephemeral });
+      }
+    });
+    const prompt = (await alice.slash('sync').response()).message!;
+    expect(() => mallory.click(prompt, 'answer:alice-only')).toThrow(MemberCannot);
+    const forged = mallory.forgeClick('answer:alice-only', { messageId: prompt.id });
+    expect((await forged.response()).message?.content).toBe('not yours');
+    await mallory.forgeClick('answer:made-up', { dm: true }).response();
+    await mallory.forgeModalSubmit('modal:alice-only', { q1: 'guess' }, { dm: true }).response();
+    expect(seen).toEqual([
+      ['button', 'answer:alice-only', 'mallory'],
+      ['button', 'answer:made-up', 'mallory'],
+      ['modal', 'modal:alice-only:guess', 'mallory'],
+    ]);
+    expect(mallory.visibleMessages().some((m) => m.id === prompt.id)).toBe(false);
+  });
+
   it('a DM is sent and edited; the member sees the edit; the member writes back and the bot hears it', async () => {
     const alice = bot.discord.addMember({ id: '2002', name: 'alice' });
     const user = await bot.client.users.fetch('2002');
