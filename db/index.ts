@@ -34,3 +34,4 @@ export * from './repositories/challenges.ts';
 export * from './repositories/holds.ts';
 export * from './repositories/schedules.ts';
 export * from './repositories/guild-settings.ts';
+export * from './repositories/connection-sync.ts';
