@@ -1,6 +1,6 @@
 /**
  * An ephemeral, deferred reply that a long task edits as it moves. Edits are coalesced to at most one a second
- * (the latest text wins), and once the 15-minute interaction token is near its end the reply says no more: the
+ * (the latest text wins; the final one waits out the interval rather than break it), and once the 15-minute interaction token is near its end the reply says no more: the
  * caller reports by DM instead (`alive()`).
  */
 import type { ActionRowBuilder, ButtonBuilder, RepliableInteraction } from 'discord.js';
@@ -63,6 +63,9 @@ export class LiveReply {
 
   private send(content: ReplyContent): Promise<boolean> {
     const result = this.chain.then(async () => {
+      // The last word too keeps to one edit a second: it waits out the rest of the interval.
+      const wait = this.lastEditAt + EDIT_INTERVAL_MS - this.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
       if (!this.alive()) return false;
       try {
         this.lastEditAt = this.now();

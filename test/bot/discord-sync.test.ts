@@ -44,6 +44,10 @@ describe('the bot over Discord', () => {
     const second = alice.slash('sync', { options: { bank: 'simbank' } });
     const again = await second.waitForReply((r) => /synced/.test(r.content));
     expect(again.content).toMatch(/no questions asked/);
+    // Edited as it moved (downloading, then the result), at most about once a second.
+    const edits = world.discord.callsTo('PATCH /webhooks/:app/:token/messages/:message').filter((c) => c.path.includes(second.record.token)).map((c) => Date.parse(c.at));
+    expect(edits.length).toBeGreaterThanOrEqual(2);
+    for (let i = 1; i < edits.length; i++) expect(edits[i]! - edits[i - 1]!).toBeGreaterThanOrEqual(950);
     expect(alice.dms().filter((d) => d.buttons.some((b) => b.label === 'Answer'))).toHaveLength(0);
 
     await world.bankAdmin('/admin/revoke-keys', { user: 'demo' });
