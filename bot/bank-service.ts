@@ -6,7 +6,6 @@
  * What the bank's profile means is described for people, never in terms of one front end's flags or buttons.
  */
 import type { AccountRef } from '../core/ofx/types.ts';
-import { fetchProfile } from '../core/sync/profile.ts';
 import type { ConnectionConfig, ProfileFlags } from '../core/sync/types.ts';
 import {
   clearHold,
@@ -131,6 +130,8 @@ async function defaultSend(timeoutMs: number): Promise<(url: string, body: strin
 
 async function readProfileOf(server: CheckedServer, options: ProfileOptions): Promise<ProfileReading> {
   const send = options.send ?? (await defaultSend(options.timeoutMs ?? PROFILE_TIMEOUT_MS));
+  // The request builder (and its XML library) is loaded only when a profile is read, not for `bank list`.
+  const { fetchProfile } = await import('../core/sync/profile.ts');
   const config: ConnectionConfig = {
     id: 'profile',
     name: 'profile',
@@ -180,8 +181,8 @@ export function describeBankNeeds(reading: ProfileReading, has: StoredCredential
   const notes: BankNote[] = [
     {
       text: flags.mfaChallengeSupported
-        ? 'The bank uses security questions: the first sync asks you once, then a stored access key lets later syncs sign on without asking.'
-        : 'The bank does not say it uses security questions.',
+        ? 'The bank uses security challenges: the first sync asks you its questions once, then a stored access key lets later syncs sign on without asking.'
+        : 'The bank does not say it uses security challenges.',
     },
   ];
   if (flags.clientUidRequired) {
@@ -241,13 +242,13 @@ export interface AddBankResult {
   notes: BankNote[];
 }
 
-interface CheckedNewBank extends CheckedServer {
+type SecretInputs = 'password' | 'userCred1' | 'userCred2' | 'authToken';
+/** A new connection's input without its secrets: what a front end can check before it asks for any. */
+export type BankSettingsInput = Omit<NewBankInput, SecretInputs>;
+
+interface CheckedSettings extends CheckedServer {
   name: string;
   userId: string;
-  password: string;
-  userCred1: string | null;
-  userCred2: string | null;
-  authToken: string | null;
   answerAggregate: 'MFACHALLENGEA' | 'MFACHALLENGEANSWER';
   accounts: AccountRef[];
   brokerId: string | null;
@@ -255,26 +256,46 @@ interface CheckedNewBank extends CheckedServer {
   quirks: Record<string, string>;
 }
 
-/** All of a new connection's input, checked; throws the first ValidationError. */
-export function checkNewBank(input: NewBankInput): CheckedNewBank {
+interface CheckedNewBank extends CheckedSettings {
+  password: string;
+  userCred1: string | null;
+  userCred2: string | null;
+  authToken: string | null;
+}
+
+/** Checks everything but the secrets; throws the first ValidationError. */
+export function checkBankSettings(input: BankSettingsInput): CheckedSettings {
   const server = checkServer(input);
-  const v = server.version;
-  const optional = <T>(value: T | null | undefined, check: (value: T) => string): string | null =>
-    value == null || value === '' ? null : check(value);
   return {
     ...server,
     name: checkConnectionName(input.name),
-    userId: checkUserId(input.userId, v),
-    password: checkPassword(input.password, v),
-    userCred1: optional(input.userCred1, (x) => checkUserCred(1, x, v)),
-    userCred2: optional(input.userCred2, (x) => checkUserCred(2, x, v)),
-    authToken: optional(input.authToken, (x) => checkAuthToken(x, v)),
+    userId: checkUserId(input.userId, server.version),
     answerAggregate: checkAnswerAggregate(input.answerAggregate ?? 'MFACHALLENGEA'),
     accounts: (input.accounts ?? []).map(checkAccount),
     brokerId: checkBrokerId(input.brokerId),
     directoryNick: checkDirectoryNick(input.directoryNick),
     quirks: checkQuirks(input.quirks ?? {}),
   };
+}
+
+/** All of a new connection's input, checked; throws the first ValidationError. */
+export function checkNewBank(input: NewBankInput): CheckedNewBank {
+  const settings = checkBankSettings(input);
+  const v = settings.version;
+  const optional = <T>(value: T | null | undefined, check: (value: T) => string): string | null =>
+    value == null || value === '' ? null : check(value);
+  return {
+    ...settings,
+    password: checkPassword(input.password, v),
+    userCred1: optional(input.userCred1, (x) => checkUserCred(1, x, v)),
+    userCred2: optional(input.userCred2, (x) => checkUserCred(2, x, v)),
+    authToken: optional(input.authToken, (x) => checkAuthToken(x, v)),
+  };
+}
+
+/** Whether the member already has a connection by that name (to refuse before asking for a password). */
+export function hasBank(app: BankApp, memberId: number, name: string): boolean {
+  return getConnection(app.db, memberId, name) !== null;
 }
 
 /**
@@ -407,25 +428,38 @@ export function clearBankHold(app: BankApp, memberId: number, target: BankTarget
   return hold && clearHold(app.db, row.id) ? hold : null;
 }
 
-/** What a hold means and how to go on, in words for people. */
-export function describeHold(hold: Hold): { summary: string; next: string } {
-  const since = `since ${hold.since}`;
-  if (hold.reason === 'answers-rejected') {
-    return {
-      summary: `held ${since}: the bank rejected the security answers (${hold.code}); unattended syncs do not send answers again`,
-      next: 'answer the questions yourself in a new sync, or clear the hold once the answers are right',
-    };
-  }
-  if (hold.code === 15502) {
-    return {
-      summary: `held ${since}: the bank locked the user out (15502); unattended syncs do not sign on`,
-      next: 'call the bank to unlock the account, then clear the hold',
-    };
-  }
-  return {
-    summary: `held ${since}: the bank refused the sign-on credentials (${hold.code}); unattended syncs do not sign on`,
-    next: 'change the stored password (or user ID, or the extra credentials the bank asks for), or clear the hold',
-  };
+/** What a hold means and how to go on, in words for people; `summary` is the one line to show. */
+export interface HoldWords {
+  /** Why: "the bank rejected the security answers (3001)". */
+  why: string;
+  /** What it stops. */
+  effect: string;
+  /** How to go on, without any one front end's commands. */
+  next: string;
+  /** "held since <ISO>: <why>; <effect>". */
+  summary: string;
+}
+
+export function describeHold(hold: Hold): HoldWords {
+  const words =
+    hold.reason === 'answers-rejected'
+      ? {
+          why: `the bank rejected the security answers (${hold.code})`,
+          effect: 'unattended syncs do not send answers again',
+          next: 'answer the questions yourself in a new sync, or clear the hold once the answers are right',
+        }
+      : hold.code === 15502
+        ? {
+            why: 'the bank locked the user out (15502)',
+            effect: 'unattended syncs do not sign on',
+            next: 'call the bank to unlock the account, then clear the hold',
+          }
+        : {
+            why: `the bank refused the sign-on credentials (${hold.code})`,
+            effect: 'unattended syncs do not sign on',
+            next: 'change the stored password (or user ID, or the extra credentials the bank asks for), or clear the hold',
+          };
+  return { ...words, summary: `held since ${hold.since}: ${words.why}; ${words.effect}` };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -463,7 +497,7 @@ export interface BankSummary {
   accounts: BankAccountSummary[];
   lastSyncedAt: string | null;
   accessKey: { receivedAt: string; lastUsedAt: string | null; ageDays: number } | null;
-  hold: (Hold & { summary: string; next: string }) | null;
+  hold: (Hold & HoldWords) | null;
   /** What the bank's profile said when last read; null until it has been read. */
   profile: (ProfileFlags & { fetchedAt: string }) | null;
   /** Kept from the first `bank list --json`, for scripts that read it. */

@@ -1,8 +1,7 @@
 /** Where the database lives and how it is opened, for every entry point (command line, bot, demo). */
-import { resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
 import { openDatabase, SecretBox, type Database } from '../db/index.ts';
-
-export const DEFAULT_DB_PATH = './data/ofx-mfa.sqlite';
 
 export interface AppContext {
   db: Database;
@@ -10,9 +9,29 @@ export interface AppContext {
   dbPath: string;
 }
 
-/** `--db`, else $OFX_MFA_DB, else ./data/ofx-mfa.sqlite (DESIGN 4.1). */
+/**
+ * The user's data directory for ofx-mfa: $XDG_DATA_HOME/ofx-mfa, else ~/.local/share/ofx-mfa (the XDG base
+ * directory spec; a relative XDG_DATA_HOME is ignored, as the spec says). Not the working directory: a cron job
+ * runs from elsewhere and must find the same connections.
+ */
+export function dataDir(env: NodeJS.ProcessEnv = process.env): string {
+  const xdg = env.XDG_DATA_HOME;
+  const base = xdg && isAbsolute(xdg) ? xdg : join(env.HOME || homedir(), '.local', 'share');
+  return join(base, 'ofx-mfa');
+}
+
+export function defaultDbPath(env: NodeJS.ProcessEnv = process.env): string {
+  return join(dataDir(env), 'ofx-mfa.sqlite');
+}
+
+/** The demo's own database, next to the real one: its simulated bank never lands among real connections. */
+export function demoDbPath(env: NodeJS.ProcessEnv = process.env): string {
+  return join(dataDir(env), 'demo.sqlite');
+}
+
+/** `--db`, else $OFX_MFA_DB, else ofx-mfa.sqlite in the user's data directory (DESIGN 4.1). */
 export function resolveDbPath(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
-  return resolve(flag ?? (env.OFX_MFA_DB || DEFAULT_DB_PATH));
+  return resolve(flag ?? (env.OFX_MFA_DB || defaultDbPath(env)));
 }
 
 export function openApp(dbPath: string, env: NodeJS.ProcessEnv = process.env): AppContext {

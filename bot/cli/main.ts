@@ -1,41 +1,76 @@
 /**
  * The `ofx-mfa` command line. Each command lives in commands/<name>.ts and registers itself; this file wires
  * them up and is the single place where errors become one line on stderr and an exit code.
+ *
+ * Start-up time is most of what a command costs (issue 7), so only the module of the command being run is
+ * loaded: `bank list` never loads the HTTP client, the simulated bank or the Discord client. Top-level help and
+ * unknown commands get light stand-ins built from COMMANDS, without loading any command module.
  */
 import { Command, CommanderError } from 'commander';
+import { ValidationError } from '../validate.ts';
 import { CliError, EXIT } from './errors.ts';
-import * as parse from './commands/parse.ts';
-import * as corpus from './commands/corpus.ts';
-import * as sim from './commands/sim.ts';
-import * as bank from './commands/bank.ts';
-import * as sync from './commands/sync.ts';
-import * as transactions from './commands/transactions.ts';
-import * as request from './commands/request.ts';
-import * as demo from './commands/demo.ts';
-import * as bot from './commands/bot.ts';
 
-const program = new Command('ofx-mfa')
-  .description('OFX bank sync with multi-factor challenges')
-  .option('--db <path>', 'SQLite database file (default: $OFX_MFA_DB or ./data/ofx-mfa.sqlite)')
-  .showHelpAfterError()
-  .exitOverride();
+interface CommandModule {
+  register(program: Command): void;
+}
 
-for (const command of [bank, sync, transactions, request, parse, corpus, sim, bot, demo]) command.register(program);
+/** Every top-level command: its name, the one line `ofx-mfa --help` shows, and how to load it. */
+export const COMMANDS: readonly { name: string; summary: string; load: () => Promise<CommandModule> }[] = [
+  { name: 'bank', summary: 'manage your bank connections', load: () => import('./commands/bank.ts') },
+  { name: 'sync', summary: 'sync one bank connection, answering its security challenge if it asks', load: () => import('./commands/sync.ts') },
+  { name: 'transactions', summary: "print a connection's stored transactions", load: () => import('./commands/transactions.ts') },
+  { name: 'request', summary: 'print the OFX request a sync would send, with the password and keys masked', load: () => import('./commands/request.ts') },
+  { name: 'parse', summary: 'print the statements of an OFX file as JSON (- reads stdin)', load: () => import('./commands/parse.ts') },
+  { name: 'corpus', summary: 'parse every .ofx/.qfx file under DIR and report; files under a *fail* folder must fail', load: () => import('./commands/corpus.ts') },
+  { name: 'sim', summary: 'simulated services for demos and tests', load: () => import('./commands/sim.ts') },
+  { name: 'bot', summary: 'run the Discord bot (DISCORD_TOKEN; optional DISCORD_APP_ID, DISCORD_GUILD_ID, DISCORD_API_BASE)', load: () => import('./commands/bot.ts') },
+  { name: 'demo', summary: 'run the offline demo: simulated bank + Discord stand-in + the real bot, one member played for you', load: () => import('./commands/demo.ts') },
+];
+
+/** The command word of argv (after node and the script): the first argument that is not a global option. */
+export function commandWord(args: readonly string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--db') i++;
+    else if (!arg.startsWith('-')) return arg;
+  }
+  return undefined;
+}
+
+export function createProgram(): Command {
+  return new Command('ofx-mfa')
+    .description('OFX bank sync with multi-factor challenges')
+    .option('--db <path>', 'SQLite database file (default: $OFX_MFA_DB, else ofx-mfa.sqlite in $XDG_DATA_HOME/ofx-mfa or ~/.local/share/ofx-mfa)')
+    .showHelpAfterError()
+    .exitOverride();
+}
 
 function exitCodeOf(error: unknown): number {
   if (error instanceof CliError) return error.exitCode;
+  if (error instanceof ValidationError) return EXIT.usage;
   if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT.usage;
   return EXIT.failure;
 }
 
-try {
-  await program.parseAsync(process.argv);
-} catch (error) {
-  const code = exitCodeOf(error);
-  // Commander has already printed its own usage messages.
-  if (!(error instanceof CommanderError)) {
-    const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`error: ${message.split('\n')[0]}\n`);
+/** Runs one command line; bin/ofx-mfa.js calls it with process.argv. */
+export async function main(argv: string[]): Promise<void> {
+  const program = createProgram();
+  const args = argv.slice(2);
+  let word = commandWord(args);
+  // `ofx-mfa help bank` is `ofx-mfa bank --help`: the named command's own module has its subcommands.
+  if (word === 'help') word = commandWord(args.slice(args.indexOf('help') + 1));
+  const entry = COMMANDS.find((c) => c.name === word);
+  if (entry) (await entry.load()).register(program);
+  else for (const c of COMMANDS) program.command(c.name).description(c.summary);
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    const code = exitCodeOf(error);
+    // Commander has already printed its own usage messages.
+    if (!(error instanceof CommanderError)) {
+      const message = error instanceof Error ? error.message : String(error);
+      process.stderr.write(`error: ${message.split('\n')[0]}\n`);
+    }
+    process.exitCode = code;
   }
-  process.exitCode = code;
 }

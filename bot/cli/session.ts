@@ -13,7 +13,7 @@ export function localMemberName(): string {
   return `local:${userInfo().username}`;
 }
 
-/** Opens the database of `--db` (else `defaultPath`, else $OFX_MFA_DB or ./data), runs `work`, closes it. */
+/** Opens the database of `--db` (else `defaultPath`, else $OFX_MFA_DB, else the data directory's), runs `work`, closes it. */
 export async function withSession<T>(
   command: Command,
   work: (session: CliSession) => Promise<T>,

@@ -59,7 +59,7 @@ describe('addBank', () => {
     const result = await addBank(app, alice, input({ url: bank.url, org: 'SIMBANK', fid: '1001', userId: 'demo', accounts: [{ type: 'CHECKING', accountId: '1000123456', bankId: '123456789' }] }));
     expect(result.profile).toMatchObject({ status: 'read', flags: { mfaChallengeSupported: true, clientUidRequired: true } });
     const text = result.notes.map((n) => n.text).join('\n');
-    expect(text).toMatch(/security questions/);
+    expect(text).toMatch(/uses security challenges/);
     expect(text).toMatch(/CLIENTUID.*15510/);
     // Written for the bot too: no command-line flags in it.
     expect(text).not.toMatch(/--|ofx-mfa /);

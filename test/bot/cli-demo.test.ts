@@ -3,7 +3,7 @@
  * with a scripted member when there is no terminal. It must work with no network and no token.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -59,3 +59,18 @@ it('npm start says in its first line that it runs the demo when DISCORD_TOKEN is
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+it('keeps to its own database in the data directory, never $OFX_MFA_DB, unless --db names one', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ofx-mfa-demo-'));
+  try {
+    const real = join(dir, 'real.sqlite');
+    const result = await cli(['demo'], { cwd: dir, env: { XDG_DATA_HOME: join(dir, 'xdg'), OFX_MFA_DB: real, OFX_MFA_KEY: '', DISCORD_TOKEN: '' } });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain(`database ${join(dir, 'xdg', 'ofx-mfa', 'demo.sqlite')}`);
+    expect(existsSync(join(dir, 'xdg', 'ofx-mfa', 'demo.sqlite'))).toBe(true);
+    expect(existsSync(real)).toBe(false);
+    expect(existsSync(join(dir, 'data'))).toBe(false);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}, 60_000);

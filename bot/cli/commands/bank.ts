@@ -1,62 +1,82 @@
-/** `ofx-mfa bank add|list|remove|forget-key`: the member's bank connections. */
+/**
+ * `ofx-mfa bank add|set|list|remove|forget-key|clear-hold`: the member's bank connections. The work is the bank
+ * service's (bot/bank-service.ts, shared with the Discord commands); this file gathers flags and secrets and
+ * prints the results in the command line's words.
+ */
 import type { Command } from 'commander';
-import type { AccountRef } from '../../../core/ofx/types.ts';
+import type { Hold } from '../../../db/index.ts';
 import {
-  ConnectionExistsError,
-  createConnection,
-  forgetKey,
-  getConnection,
-  listAccounts,
-  listConnections,
-  liveKeyInfo,
-  removeConnection,
-  toConnectionConfig,
-  updateProfileFlags,
-  upsertAccounts,
-} from '../../../db/index.ts';
-import { postOfx } from '../../../core/http/transport.ts';
-import { checkOfxUrl } from '../../../core/http/url.ts';
-import { fetchProfile } from '../../../core/sync/profile.ts';
-import type { ProfileFlags } from '../../../core/sync/types.ts';
+  addBank,
+  changeBank,
+  checkBankSettings,
+  clearBankHold,
+  describeHold,
+  forgetBankKey,
+  hasBank,
+  listBanks,
+  readBankProfile,
+  removeBank,
+  type BankChanges,
+  type BankNote,
+  type BankSummary,
+  type NewBankInput,
+  type ProfileReading,
+} from '../../bank-service.ts';
+import { OFX_VERSIONS, parseAccountSpec } from '../../validate.ts';
 import { CliError, EXIT } from '../errors.ts';
-import { readPassword, readUserCred } from '../secrets-input.ts';
+import { promptHidden, readSecrets, secretOptions, SECRETS, secretRequested, type SecretName } from '../secrets-input.ts';
+import { withServiceErrors } from '../service-errors.ts';
 import { withSession } from '../session.ts';
-
-const PROFILE_TIMEOUT_MS = 15_000;
-const VERSIONS = ['102', '103', '200', '203', '211', '220'];
-const BANK_TYPES = ['CHECKING', 'SAVINGS', 'MONEYMRKT', 'CREDITLINE'];
-const ACCOUNT_TYPES = [...BANK_TYPES, 'CREDITCARD', 'INVESTMENT'];
-
-/** TYPE:ACCTID[:BANKID] — BANKID is the routing number, or the broker ID for INVESTMENT. */
-export function parseAccountOption(value: string): AccountRef {
-  const [rawType = '', accountId = '', extra = ''] = value.split(':');
-  const type = rawType.toUpperCase();
-  if (!ACCOUNT_TYPES.includes(type) || !accountId) {
-    throw new CliError(`--account ${value}: expected TYPE:ACCTID[:BANKID] with TYPE one of ${ACCOUNT_TYPES.join(', ')}`, EXIT.usage);
-  }
-  if (type === 'CREDITCARD') return { kind: 'creditcard', accountId, accountType: null, bankId: null, brokerId: null };
-  if (type === 'INVESTMENT') {
-    if (!extra) throw new CliError(`--account ${value}: INVESTMENT needs the broker ID: INVESTMENT:ACCTID:BROKERID`, EXIT.usage);
-    return { kind: 'investment', accountId, accountType: null, bankId: null, brokerId: extra };
-  }
-  if (!extra) throw new CliError(`--account ${value}: ${type} needs the bank's routing number: ${type}:ACCTID:BANKID`, EXIT.usage);
-  return { kind: 'bank', accountId, accountType: type, bankId: extra, brokerId: null };
-}
-
-/** The transport's own URL rule (https, plain http only to this machine), checked before anything is stored. */
-function checkBankUrl(value: string): string {
-  try {
-    return checkOfxUrl(value).toString();
-  } catch (error) {
-    throw new CliError(`--url: ${error instanceof Error ? error.message : 'not a valid URL'}`, EXIT.usage);
-  }
-}
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-interface AddOptions {
+const FLAG_OF: Record<NonNullable<BankNote['missing']>, string> = {
+  userCred1: '--user-cred1',
+  userCred2: '--user-cred2',
+  authToken: '--auth-token',
+};
+
+function printNotes(name: string, notes: BankNote[]): void {
+  for (const note of notes) {
+    process.stdout.write(`  ${note.text}\n`);
+    if (note.missing) process.stdout.write(`    to add it: ofx-mfa bank set ${name} ${FLAG_OF[note.missing]}\n`);
+  }
+}
+
+/** How to go on from a hold, with this command line's commands. */
+export function holdLine(name: string, hold: Hold): string {
+  const { summary } = describeHold(hold);
+  const next =
+    hold.reason === 'answers-rejected'
+      ? `run ofx-mfa sync ${name} on a terminal to answer, or ofx-mfa bank clear-hold ${name}`
+      : hold.code === 15502
+        ? `call the bank to unlock the account, then ofx-mfa bank clear-hold ${name}`
+        : `ofx-mfa bank set ${name} --password (or --user, --user-cred1), or ofx-mfa bank clear-hold ${name}`;
+  return `${summary}; to go on: ${next}`;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function listLine(b: BankSummary): string {
+  const key = b.accessKey ? `access key ${b.accessKey.ageDays === 0 ? 'from today' : `${plural(b.accessKey.ageDays, 'day')} old`}` : 'no access key';
+  const quirks = Object.entries(b.quirks).map(([k, v]) => `${k}=${v}`);
+  return [
+    b.name,
+    b.url,
+    `ORG ${b.org ?? '-'} FID ${b.fid ?? '-'}`,
+    `OFX ${b.version}`,
+    plural(b.accounts.length, 'account'),
+    `last sync ${b.lastSyncedAt ?? 'never'}`,
+    key,
+    ...(quirks.length > 0 ? [`quirks ${quirks.join(',')}`] : []),
+  ].join('  ');
+}
+
+interface AddOptions extends Record<string, unknown> {
   url: string;
   org: string;
   fid: string;
@@ -65,96 +85,134 @@ interface AddOptions {
   appId: string;
   appVer: string;
   account: string[];
-  passwordStdin?: boolean;
   answerAggregate: string;
-  userCred1?: boolean;
-  userCred2?: boolean;
   profile: boolean;
 }
 
-/** What the bank's profile means for this connection, in a line or two for the person adding it. */
-export function describeProfile(flags: ProfileFlags, has: { userCred1: boolean; userCred2: boolean }): string[] {
-  const lines = [
-    flags.mfaChallengeSupported
-      ? 'the bank uses security challenges: the first sync asks you its questions once, then a stored access key signs on'
-      : 'the bank does not advertise security challenges',
+interface SetOptions extends Record<string, unknown> {
+  url?: string;
+  org?: string;
+  fid?: string;
+  user?: string;
+  ofxVersion?: string;
+  appId?: string;
+  appVer?: string;
+  answerAggregate?: string;
+}
+
+/** On a terminal, the credentials the profile names and the flags did not give are asked for now (Enter skips). */
+async function askForNamedCredentials(reading: ProfileReading, have: Partial<Record<SecretName, string>>): Promise<void> {
+  if (reading.status !== 'read' || !process.stdin.isTTY) return;
+  const { flags } = reading;
+  const wanted: [SecretName, string | null][] = [
+    ['userCred1', flags.userCred1Label],
+    ['userCred2', flags.userCred2Label],
+    ['authToken', flags.authTokenFirst ? (flags.authTokenLabel ?? 'Authentication token') : null],
   ];
-  if (flags.clientUidRequired) lines.push('the bank identifies this client by its CLIENTUID; if the first sync says 15510, approve the client on the bank website');
-  if (flags.userCred1Label && !has.userCred1) lines.push(`the bank also asks for USERCRED1 "${flags.userCred1Label}": add the connection again with --user-cred1`);
-  if (flags.userCred2Label && !has.userCred2) lines.push(`the bank also asks for USERCRED2 "${flags.userCred2Label}": add the connection again with --user-cred2`);
-  if (flags.authTokenFirst) lines.push(`the bank wants an authentication token${flags.authTokenLabel ? ` ("${flags.authTokenLabel}")` : ''} on the first sign-on`);
-  return lines;
+  for (const [name, label] of wanted) {
+    if (!label || have[name]) continue;
+    const tag = SECRETS.find((s) => s.name === name)!.label;
+    const value = await promptHidden(`The bank asks for "${label}" (${tag}; Enter to skip): `);
+    if (value) have[name] = value;
+  }
 }
 
 export function register(program: Command): void {
   const bank = program.command('bank').description('manage your bank connections');
 
-  bank
+  const add = bank
     .command('add')
-    .description('store a bank connection (the password is encrypted; never pass it as an argument)')
+    .description('store a bank connection (secrets are encrypted; never pass one as an argument)')
     .argument('<name>', 'a short name for this connection')
     .requiredOption('--url <url>', "the bank's OFX server URL")
     .requiredOption('--org <org>', 'FI ORG')
     .requiredOption('--fid <fid>', 'FI FID')
     .requiredOption('--user <id>', 'your user ID at the bank')
-    .option('--ofx-version <v>', `OFX version (${VERSIONS.join(', ')})`, '103')
+    .option('--ofx-version <v>', `OFX version (${OFX_VERSIONS.join(', ')})`, '103')
     .option('--app-id <id>', 'APPID to announce', 'QWIN')
     .option('--app-ver <ver>', 'APPVER to announce', '2700')
     .option('--account <TYPE:ACCTID[:BANKID]>', 'an account to sync (repeatable); without it the first sync discovers them', collect, [])
-    .option('--password-stdin', 'read the password from the first line of stdin')
     .option('--answer-aggregate <name>', 'MFACHALLENGEA (default) or MFACHALLENGEANSWER, as the bank expects', 'MFACHALLENGEA')
-    .option('--user-cred1', 'ask for USERCRED1 (or set OFX_MFA_USERCRED1)')
-    .option('--user-cred2', 'ask for USERCRED2 (or set OFX_MFA_USERCRED2)')
-    .option('--no-profile', "store the connection without asking the bank for its profile now")
-    .action(async (name: string, options: AddOptions, command: Command) => {
-      if (!VERSIONS.includes(options.ofxVersion)) {
-        throw new CliError(`--ofx-version ${options.ofxVersion}: expected one of ${VERSIONS.join(', ')}`, EXIT.usage);
-      }
-      if (options.answerAggregate !== 'MFACHALLENGEA' && options.answerAggregate !== 'MFACHALLENGEANSWER') {
-        throw new CliError('--answer-aggregate: expected MFACHALLENGEA or MFACHALLENGEANSWER', EXIT.usage);
-      }
-      const url = checkBankUrl(options.url);
-      const accounts = options.account.map(parseAccountOption);
-      const password = await readPassword(options);
-      const userCred1 = await readUserCred(1, options.userCred1 === true);
-      const userCred2 = await readUserCred(2, options.userCred2 === true);
-      const notes = await withSession(command, async ({ db, box, member }) => {
-        let row;
-        try {
-          row = createConnection(db, box, {
-            memberId: member.id,
-            name,
-            url,
-            org: options.org,
-            fid: options.fid,
-            version: options.ofxVersion,
-            appId: options.appId,
-            appVer: options.appVer,
-            userId: options.user,
-            password,
-            userCred1,
-            userCred2,
-            answerAggregate: options.answerAggregate as 'MFACHALLENGEA' | 'MFACHALLENGEANSWER',
-          });
-          if (accounts.length > 0) upsertAccounts(db, row.id, accounts);
-        } catch (error) {
-          if (error instanceof ConnectionExistsError) throw new CliError(error.message, EXIT.usage);
-          throw error;
+    .option('--no-profile', "store the connection without asking the bank for its profile now");
+  secretOptions(add, ['userCred1', 'userCred2', 'authToken']).action(async (name: string, options: AddOptions, command: Command) => {
+    const settings = {
+      name,
+      url: options.url,
+      org: options.org,
+      fid: options.fid,
+      userId: options.user,
+      version: options.ofxVersion,
+      appId: options.appId,
+      appVer: options.appVer,
+      answerAggregate: options.answerAggregate,
+      accounts: options.account.map(parseAccountSpec),
+    } satisfies Partial<NewBankInput>;
+    const result = await withServiceErrors(async () => {
+      // Everything but the secrets is checked before the person is asked for any.
+      checkBankSettings(settings);
+      return withSession(command, async (session) => {
+        if (hasBank(session, session.member.id, name)) {
+          throw new CliError(`a connection named "${name}" already exists: change it with ofx-mfa bank set ${name}`, EXIT.usage);
         }
-        if (!options.profile) return [];
-        // The profile needs no password (anonymous sign-on); a bank out of reach only postpones it to the first sync.
-        try {
-          const flags = await fetchProfile(toConnectionConfig(box, row), (body) => postOfx(url, body, { timeoutMs: PROFILE_TIMEOUT_MS }));
-          if (!flags) return ['the bank did not share its profile; the first sync will ask again'];
-          updateProfileFlags(db, row.id, flags);
-          return describeProfile(flags, { userCred1: userCred1 !== null, userCred2: userCred2 !== null });
-        } catch (error) {
-          return [`could not read the bank's profile now (${error instanceof Error ? error.message : 'unknown error'}); the first sync will`];
-        }
+        const secrets = await readSecrets(options, ['password']);
+        const profile: ProfileReading | 'skip' = options.profile ? await readBankProfile(settings) : 'skip';
+        if (profile !== 'skip') await askForNamedCredentials(profile, secrets);
+        return addBank(session, session.member.id, { ...settings, password: secrets.password ?? '', ...secrets }, { profile });
       });
-      const what = accounts.length > 0 ? `${accounts.length} account${accounts.length === 1 ? '' : 's'}` : 'accounts discovered on the first sync';
-      process.stdout.write(`added ${name} (${what}); run: ofx-mfa sync ${name}\n`);
-      for (const note of notes) process.stdout.write(`  ${note}\n`);
+    });
+    const n = result.bank.accounts.length;
+    const what = n > 0 ? plural(n, 'account') : 'accounts discovered on the first sync';
+    process.stdout.write(`added ${name} (${what}); run: ofx-mfa sync ${name}\n`);
+    printNotes(name, result.notes);
+  });
+
+  const set = bank
+    .command('set')
+    .description('change a stored connection (secrets are asked for as at bank add)')
+    .argument('<name>')
+    .option('--url <url>', "the bank's OFX server URL")
+    .option('--org <org>', 'FI ORG')
+    .option('--fid <fid>', 'FI FID')
+    .option('--user <id>', 'your user ID at the bank')
+    .option('--ofx-version <v>', `OFX version (${OFX_VERSIONS.join(', ')})`)
+    .option('--app-id <id>', 'APPID to announce')
+    .option('--app-ver <ver>', 'APPVER to announce')
+    .option('--answer-aggregate <name>', 'MFACHALLENGEA or MFACHALLENGEANSWER');
+  secretOptions(set, ['password', 'userCred1', 'userCred2', 'authToken'])
+    .option('--no-user-cred1', 'remove the stored USERCRED1')
+    .option('--no-user-cred2', 'remove the stored USERCRED2')
+    .option('--no-auth-token', 'remove the stored authentication token')
+    .action(async (name: string, options: SetOptions, command: Command) => {
+      const changes: BankChanges = {
+        url: options.url,
+        org: options.org,
+        fid: options.fid,
+        userId: options.user,
+        version: options.ofxVersion,
+        appId: options.appId,
+        appVer: options.appVer,
+        answerAggregate: options.answerAggregate,
+      };
+      for (const s of SECRETS) {
+        const flag = options[s.name];
+        if (flag === false) (changes as Record<string, unknown>)[s.name] = null;
+      }
+      const asked = SECRETS.filter((s) => secretRequested(options, s.name)).length;
+      if (asked === 0 && Object.values(changes).every((v) => v === undefined)) {
+        throw new CliError(`nothing to change: give what to change, e.g. ofx-mfa bank set ${name} --password`, EXIT.usage);
+      }
+      const result = await withServiceErrors(() =>
+        withSession(command, async (session) => {
+          // The connection must exist before anyone is asked for a password.
+          if (!hasBank(session, session.member.id, name)) throw new CliError(`no bank connection named "${name}" (see: ofx-mfa bank list)`, EXIT.usage);
+          const secrets = await readSecrets(options);
+          return changeBank(session, session.member.id, name, { ...changes, ...secrets });
+        }),
+      );
+      const labels: Record<string, string> = { userId: 'user ID', version: 'OFX version', userCred1: 'USERCRED1', userCred2: 'USERCRED2', authToken: 'authentication token', answerAggregate: 'answer aggregate', appId: 'APPID', appVer: 'APPVER', org: 'ORG', fid: 'FID', url: 'URL' };
+      process.stdout.write(`changed ${name}: ${result.changed.map((f) => labels[f] ?? f).join(', ')}\n`);
+      if (result.holdLifted) process.stdout.write(`  lifted the hold (held since ${result.holdLifted.since}: ${describeHold(result.holdLifted).why}); unattended syncs may sign on again\n`);
+      if (result.keyDropped) process.stdout.write('  dropped the access key (it was issued to the old bank or user); the next sync is challenged again\n');
     });
 
   bank
@@ -162,28 +220,7 @@ export function register(program: Command): void {
     .description('list your bank connections (no secrets)')
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }, command: Command) => {
-      const rows = await withSession(command, async ({ db, member }) =>
-        listConnections(db, member.id).map((c) => {
-          const key = liveKeyInfo(db, c.id);
-          return {
-            name: c.name,
-            url: c.url,
-            org: c.org,
-            fid: c.fid,
-            version: c.version,
-            accounts: listAccounts(db, c.id).map((a) => ({
-              kind: a.kind,
-              accountId: a.accountId,
-              accountType: a.accountType,
-              ledgerBalance: a.ledgerBalance,
-              currency: a.currency,
-            })),
-            lastSyncedAt: c.lastSyncedAt,
-            accessKey: key ? { receivedAt: key.receivedAt, lastUsedAt: key.lastUsedAt } : null,
-            mfaChallengeSupported: c.mfaChallengeSupported,
-          };
-        }),
-      );
+      const rows = await withSession(command, async (session) => listBanks(session, session.member.id));
       if (options.json) {
         process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
         return;
@@ -193,11 +230,8 @@ export function register(program: Command): void {
         return;
       }
       for (const r of rows) {
-        const key = r.accessKey ? `access key from ${r.accessKey.receivedAt}` : 'no access key';
-        process.stdout.write(
-          `${r.name}  ${r.url}  ORG ${r.org ?? '-'} FID ${r.fid ?? '-'}  OFX ${r.version}  ` +
-            `${r.accounts.length} account${r.accounts.length === 1 ? '' : 's'}  last sync ${r.lastSyncedAt ?? 'never'}  ${key}\n`,
-        );
+        process.stdout.write(`${listLine(r)}\n`);
+        if (r.hold) process.stdout.write(`  ${holdLine(r.name, r.hold)}\n`);
       }
     });
 
@@ -206,8 +240,7 @@ export function register(program: Command): void {
     .description('delete a connection with its key, accounts and stored transactions')
     .argument('<name>')
     .action(async (name: string, _options: unknown, command: Command) => {
-      const removed = await withSession(command, async ({ db, member }) => removeConnection(db, member.id, name));
-      if (!removed) throw new CliError(`no bank connection named "${name}"`, EXIT.usage);
+      await withServiceErrors(() => withSession(command, async (session) => removeBank(session, session.member.id, name)));
       process.stdout.write(`removed ${name}\n`);
     });
 
@@ -216,11 +249,20 @@ export function register(program: Command): void {
     .description('drop the stored access key; the next sync will be challenged again')
     .argument('<name>')
     .action(async (name: string, _options: unknown, command: Command) => {
-      const dropped = await withSession(command, async ({ db, member }) => {
-        const row = getConnection(db, member.id, name);
-        if (!row) throw new CliError(`no bank connection named "${name}"`, EXIT.usage);
-        return forgetKey(db, row.id);
-      });
+      const dropped = await withServiceErrors(() => withSession(command, async (session) => forgetBankKey(session, session.member.id, name)));
       process.stdout.write(dropped ? `forgot the access key of ${name}\n` : `${name} had no access key\n`);
+    });
+
+  bank
+    .command('clear-hold')
+    .description('let unattended syncs sign on again after the bank rejected the answers or the credentials')
+    .argument('<name>')
+    .action(async (name: string, _options: unknown, command: Command) => {
+      const lifted = await withServiceErrors(() => withSession(command, async (session) => clearBankHold(session, session.member.id, name)));
+      process.stdout.write(
+        lifted
+          ? `cleared the hold on ${name} (held since ${lifted.since}: ${describeHold(lifted).why}); unattended syncs may sign on again\n`
+          : `${name} had no hold\n`,
+      );
     });
 }

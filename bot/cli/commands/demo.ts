@@ -5,9 +5,7 @@
  * answers; otherwise a scripted member does. It keeps to its own database unless --db names one.
  */
 import type { Command } from 'commander';
-import { resolveDbPath } from '../../context.ts';
-
-const DEMO_DB = './data/demo.sqlite';
+import { demoDbPath, resolveDbPath } from '../../context.ts';
 
 export function register(program: Command): void {
   program
@@ -20,6 +18,6 @@ export function register(program: Command): void {
       const { runDemo } = await import('../../discord/demo.ts');
       const { db } = command.optsWithGlobals<{ db?: string }>();
       // Not $OFX_MFA_DB: the demo must not add its simulated connection to a real database unless asked with --db.
-      await runDemo({ dbPath: resolveDbPath(db ?? DEMO_DB, {}), out, interactive: process.stdin.isTTY === true });
+      await runDemo({ dbPath: db ? resolveDbPath(db, {}) : demoDbPath(), out, interactive: process.stdin.isTTY === true });
     });
 }

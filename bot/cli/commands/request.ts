@@ -1,4 +1,7 @@
-/** `ofx-mfa request profile|accounts|statement|challenge NAME --dry-run`: the exact request, secrets masked. */
+/**
+ * `ofx-mfa request profile|accounts|statement|challenge NAME`: prints the exact request a sync would send, secrets
+ * masked. It never sends anything (a sync does that), so no --dry-run is needed; the flag is still accepted.
+ */
 import type { Command } from 'commander';
 import { buildRequest, maskRequest, type OfxVersion, type RequestItem } from '../../../core/ofx/build.ts';
 import { signonFor, toStatementAccount } from '../../../core/sync/machine.ts';
@@ -17,13 +20,13 @@ export function register(program: Command): void {
     .description('print the OFX request a sync would send, with the password and keys masked')
     .argument('<kind>', KINDS.join(' | '))
     .argument('<name>')
-    .option('--dry-run', 'print instead of sending (the only mode)')
-    .action(async (kind: string, name: string, options: { dryRun?: boolean }, command: Command) => {
+    .option('--dry-run', 'accepted for habit: this command only ever prints')
+    .addHelpText('after', '\nNothing is sent: run ofx-mfa sync NAME to talk to the bank.')
+    .action(async (kind: string, name: string, _options: { dryRun?: boolean }, command: Command) => {
       if (!KINDS.includes(kind as Kind)) throw new CliError(`unknown request kind "${kind}": expected ${KINDS.join(', ')}`, EXIT.usage);
-      if (!options.dryRun) throw new CliError('only --dry-run is supported: a sync sends requests for you', EXIT.usage);
       const body = await withSession(command, async ({ db, box, member }) => {
         const row = getConnection(db, member.id, name);
-        if (!row) throw new CliError(`no bank connection named "${name}"`, EXIT.usage);
+        if (!row) throw new CliError(`no bank connection named "${name}" (see: ofx-mfa bank list)`, EXIT.usage);
         const c = toConnectionConfig(box, row);
         const version = c.version as OfxVersion;
         const now = new Date();

@@ -7,8 +7,7 @@
 import { InvalidArgumentError, Option } from 'commander';
 import type { Command } from 'commander';
 import { standardPhraseLabel } from '../../../core/ofx/phrases.ts';
-import { defaultUsers, formatLogLine, startSimBank } from '../../../sim/bank/index.ts';
-import type { SimBankInfo, SimBankVersion } from '../../../sim/bank/index.ts';
+import type { SimBankInfo, SimBankVersion, SimUser } from '../../../sim/bank/index.ts';
 
 const DEFAULT_PORT = 8642;
 
@@ -18,8 +17,7 @@ function parsePort(value: string): number {
   return port;
 }
 
-function humanInfo(info: SimBankInfo, version: SimBankVersion): string {
-  const users = defaultUsers();
+function humanInfo(info: SimBankInfo, version: SimBankVersion, users: readonly SimUser[]): string {
   const others = users.filter((u) => u.userId !== info.user).map((u) => u.userId);
   const questions = users.find((u) => u.userId === info.user)?.scenario.questions ?? [];
   const label = (id: string): string => questions.find((q) => q.id === id)?.label ?? standardPhraseLabel(id) ?? id;
@@ -62,6 +60,8 @@ export function register(program: Command): void {
     .addOption(new Option('--ofx-version <version>', 'OFX version of the answers').choices(['103', '211']).default('103'))
     .option('--json', 'print one JSON line with the URL and test credentials')
     .action(async (opts: { port: number; host: string; ofxVersion: SimBankVersion; json?: boolean }) => {
+      // The simulated bank is loaded only by the commands that run it.
+      const { defaultUsers, formatLogLine, startSimBank } = await import('../../../sim/bank/index.ts');
       const bank = await startSimBank({
         port: opts.port,
         host: opts.host,
@@ -69,7 +69,7 @@ export function register(program: Command): void {
         onRequest: (entry) => process.stderr.write(`${formatLogLine(entry)}\n`),
       });
       const info = bank.info();
-      process.stdout.write(opts.json ? `${JSON.stringify(info)}\n` : `${humanInfo(info, opts.ofxVersion)}\n`);
+      process.stdout.write(opts.json ? `${JSON.stringify(info)}\n` : `${humanInfo(info, opts.ofxVersion, defaultUsers())}\n`);
       await untilStopped();
       await bank.close();
     });

@@ -4,7 +4,8 @@ import { stringify } from 'csv-stringify/sync';
 import { getConnection, listTransactions, type StoredTransaction } from '../../../db/index.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { withSession } from '../session.ts';
-import { parseSince } from './sync.ts';
+import { checkDate } from '../../validate.ts';
+import { withServiceErrors } from '../service-errors.ts';
 
 const COLUMNS = ['accountId', 'fitid', 'posted', 'amount', 'type', 'name', 'memo'] as const;
 
@@ -25,10 +26,10 @@ export function register(program: Command): void {
       if (!['table', 'csv', 'json'].includes(options.format)) {
         throw new CliError(`--format ${options.format}: expected table, csv or json`, EXIT.usage);
       }
-      const since = options.since ? parseSince(options.since) : undefined;
+      const since = options.since ? await withServiceErrors(() => checkDate('--since', options.since)) : undefined;
       const rows = await withSession(command, async ({ db, member }) => {
         const connection = getConnection(db, member.id, name);
-        if (!connection) throw new CliError(`no bank connection named "${name}"`, EXIT.usage);
+        if (!connection) throw new CliError(`no bank connection named "${name}" (see: ofx-mfa bank list)`, EXIT.usage);
         return listTransactions(db, connection.id, since ? { since } : {});
       });
       if (options.format === 'json') process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
