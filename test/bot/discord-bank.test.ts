@@ -36,7 +36,7 @@ describe('/bank and /help', () => {
     const command = alice.slash('bank', { subcommand: 'add', options: { name: 'simbank', url: info.url, org: info.org, fid: info.fid } });
     expect((await command.response()).ephemeral).toBe(true);
     const offer = await command.waitForReply((r) => r.buttons.some((b) => b.label === 'Enter credentials'));
-    expect(offer.content).toMatch(/security questions/);
+    expect(offer.content).toMatch(/security (questions|challenges)/);
     const modal = await alice.click(offer, offer.buttons[0]!.customId!).modal();
     expect(modal.fields.map((f) => f.label)).toEqual(['User ID', 'Password']);
     alice.submitModal(modal, { [modal.fields[0]!.customId]: 'demo', [modal.fields[1]!.customId]: 'demo-password' });

@@ -44,6 +44,21 @@ describe('restarts', () => {
   });
 });
 
+describe('a dropped gateway connection', () => {
+  it('resumes, and the waiting challenge still takes its answers', async () => {
+    world = await startWorld();
+    const alice = world.discord.addMember({ name: 'alice' });
+    await addBank(world, alice, 'simbank');
+    const sync = alice.slash('sync', { options: { bank: 'simbank' } });
+    const dm = await waitForQuestions(alice);
+    await world.discord.dropGateway('reset');
+    await world.discord.waitForResume();
+    await answer(alice, dm, DEMO_ANSWERS, ['MFA16', 'SIMQ1']);
+    await sync.waitForReply((r) => /synced, \d+ new/.test(r.content));
+    expect((await world.bankLog()).filter((e) => e.answersSent > 0)).toHaveLength(1);
+  });
+});
+
 describe('a sync outliving its interaction token', () => {
   it('reports by DM once the 15-minute reply can no longer be edited', async () => {
     let skew = 0;

@@ -20,7 +20,7 @@ describe('the bot over Discord', () => {
   it('adds a bank, is challenged once in a DM, stores the key, then syncs without questions until the bank revokes it', async () => {
     const alice = world.discord.addMember({ name: 'alice' });
     const added = await addBank(world, alice, 'simbank');
-    expect(added.content).toMatch(/security questions/);
+    expect(added.content).toMatch(/security (questions|challenges)/);
     expect(added.ephemeral).toBe(true);
 
     const first = alice.slash('sync', { options: { bank: 'simbank' } });
@@ -69,6 +69,9 @@ describe('the bot over Discord', () => {
     expect(JSON.stringify(tx.message?.embeds)).toMatch(/transactions in 90 days/);
 
     expect(logsHoldNone(world, SECRETS)).toBe(true);
+    // Nor does anything the bot sent to Discord echo an answer or the password.
+    const sent = JSON.stringify(world.discord.restCalls.map((c) => c.body));
+    for (const secret of ['demo-password', 'Smith', 'Rex']) expect(sent).not.toContain(secret);
   });
 
   it('wrong answers reach the bank exactly once, the DM says 3001 and Try again starts a fresh sync', async () => {
