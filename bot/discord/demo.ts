@@ -24,7 +24,18 @@ export interface DemoOptions {
 }
 
 export async function runDemo(options: DemoOptions): Promise<void> {
-  const { out, interactive } = options;
+  const { interactive } = options;
+  // While the person types an answer, what the bot does meanwhile waits, so it does not land inside the prompt.
+  let held: string[] | null = null;
+  const out = (line: string) => (held ? held.push(line) : options.out(line));
+  const hold = (on: boolean) => {
+    if (on) held ??= [];
+    else {
+      const lines = held ?? [];
+      held = null;
+      for (const line of lines) options.out(line);
+    }
+  };
   const bank = await startSimBank({ port: 0 });
   const info = bank.info();
   let memberName = '';
@@ -55,7 +66,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     await add.waitForReply((r) => r.content.startsWith('Added'));
 
     step(out, '2. alex runs /sync: the bank asks security questions, by DM');
-    await syncAnswering(member, info.answers, interactive, out);
+    await syncAnswering(member, info.answers, interactive, out, hold);
 
     step(out, '3. a second /sync: the stored access key signs on, nobody is asked anything');
     const second = member.slash('sync', { options: { bank: CONNECTION } });
@@ -66,7 +77,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     out('   (POST /admin/revoke-keys {"user":"demo"})');
 
     step(out, '5. a third /sync: challenged again');
-    await syncAnswering(member, info.answers, interactive, out);
+    await syncAnswering(member, info.answers, interactive, out, hold);
 
     out('\nThat is the whole flow. To run the bot on your own Discord server, see README ("Run the bot on Discord").');
   } finally {
@@ -77,7 +88,13 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   }
 }
 
-async function syncAnswering(member: SimMember, answers: Record<string, string>, interactive: boolean, out: (line: string) => void): Promise<void> {
+async function syncAnswering(
+  member: SimMember,
+  answers: Record<string, string>,
+  interactive: boolean,
+  out: (line: string) => void,
+  hold: (on: boolean) => void,
+): Promise<void> {
   const seen = new Set(member.dms().map((d) => d.id));
   const sync = member.slash('sync', { options: { bank: CONNECTION } });
   let dm: SeenMessage | null = await member.waitForDm((d) => !seen.has(d.id) && hasButton(d, 'Answer'), { timeoutMs: 60_000 });
@@ -87,7 +104,9 @@ async function syncAnswering(member: SimMember, answers: Record<string, string>,
   while (dm) {
     const label = dm.buttons.find((b) => b.label?.startsWith('Answer') || b.label?.startsWith('Next'))!.label!;
     const modal = await member.click(dm, buttonId(dm, label)).modal();
-    member.submitModal(modal, await fillModal(modal, scripted.slice(offset), interactive, out));
+    if (interactive) hold(true);
+    const values = await fillModal(modal, scripted.slice(offset), interactive, out).finally(() => hold(false));
+    member.submitModal(modal, values);
     offset += modal.fields.length;
     const id: string = dm.id;
     const after = await member.waitForDm((d) => d.id === id && !d.buttons.some((b) => b.label === label), { timeoutMs: 60_000 });

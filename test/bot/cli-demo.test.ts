@@ -2,13 +2,13 @@
  * `npm start` without DISCORD_TOKEN runs `ofx-mfa demo`: the simulated bank, the Discord stand-in and the real bot,
  * with a scripted member when there is no terminal. It must work with no network and no token.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
-import { cli } from './cli-helpers.ts';
+import { BIN, cli } from './cli-helpers.ts';
 
 const START = fileURLToPath(new URL('../../bin/start.js', import.meta.url));
 
@@ -74,3 +74,38 @@ it('keeps to its own database in the data directory, never $OFX_MFA_DB, unless -
     rmSync(dir, { recursive: true, force: true });
   }
 }, 60_000);
+
+const hasScript = spawnSync('script', ['--version'], { stdio: 'ignore' }).status === 0;
+
+it.skipIf(!hasScript)('on a terminal the person types the answers to the modal\'s questions, hidden', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ofx-mfa-demo-tty-'));
+  try {
+    // script(1) gives the demo a real pseudo-terminal; answers are typed when each prompt shows.
+    const child = spawn('script', ['-qfec', `${process.execPath} ${BIN} --db ${join(dir, 'demo.sqlite')} demo`, '/dev/null'], {
+      cwd: dir,
+      env: { ...process.env, DISCORD_TOKEN: '' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let out = '';
+    const typedCount = new Map<string, number>();
+    const typed: Record<string, string> = { "Mother's maiden name: ": 'Smith', 'Name of your first pet?: ': 'Rex' };
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      out += d;
+      // Answer each showing of a prompt once (it shows once per challenged sync).
+      for (const [prompt, value] of Object.entries(typed)) {
+        while (out.split(prompt).length - 1 > (typedCount.get(prompt) ?? 0)) {
+          child.stdin.write(`${value}\r`);
+          typedCount.set(prompt, (typedCount.get(prompt) ?? 0) + 1);
+        }
+      }
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(0);
+    expect(out).toMatch(/You play alex/);
+    expect(out.match(/answers accepted, access key saved/g)?.length).toBe(2);
+    // What was typed is never shown: the prompts mask it.
+    expect(out.split('\n').filter((l) => /maiden name: |first pet\?: /.test(l)).join('\n')).not.toMatch(/Smith|Rex/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}, 120_000);
