@@ -97,6 +97,23 @@ describe('the bot over Discord', () => {
     expect(logsHoldNone(world, ['Jones', 'Fido', ...SECRETS])).toBe(true);
   });
 
+  it('an answer the bank cannot receive is one line, nothing is sent, and the Answer button still works', async () => {
+    const alice = world.discord.addMember({ name: 'alice' });
+    await addBank(world, alice, 'simbank');
+    const sync = alice.slash('sync', { options: { bank: 'simbank' } });
+    const dm = await waitForQuestions(alice);
+    const modal = await alice.click(dm, dm.buttons[0]!.customId!).modal();
+    const bad = alice.submitModal(modal, { [modal.fields[0]!.customId]: 'Smith', [modal.fields[1]!.customId]: 'Rex 🐶' });
+    const line = await bad.waitForReply((r) => !r.loading);
+    expect(line.ephemeral).toBe(true);
+    expect(line.content.split('\n')).toHaveLength(1);
+    expect(line.content).toMatch(/Windows-1252/);
+    expect(line.content).not.toMatch(/Rex|Smith|🐶/);
+    expect((await world.bankLog()).filter((e) => e.answersSent > 0)).toHaveLength(0);
+    await answer(alice, dm, DEMO_ANSWERS, ['MFA16', 'SIMQ1']);
+    await sync.waitForReply((r) => /synced, \d+ new/.test(r.content));
+  });
+
   it('Cancel ends the sync and nothing is sent to the bank', async () => {
     const alice = world.discord.addMember({ name: 'alice' });
     await addBank(world, alice, 'simbank');

@@ -8,7 +8,7 @@
  */
 import { MessageFlags, Routes, type ButtonInteraction, type ModalSubmitInteraction, type User } from 'discord.js';
 import type { ChallengeOutcome, ChallengeQuestion } from '../../../core/sync/types.ts';
-import { getChallengeByRelayId, setChallengeMessage, type ChallengeRow } from '../../../db/index.ts';
+import { getChallengeByRelayId, getConnectionById, setChallengeMessage, type ChallengeRow } from '../../../db/index.ts';
 import type { FrontChallenger, RecordedChallenge } from '../../sync-service.ts';
 import { checkAnswer } from '../../validate.ts';
 import { discordCode, DISCORD_CODES } from '../errors.ts';
@@ -36,6 +36,8 @@ type Where = { kind: 'dm'; channelId: string; messageId: string } | { kind: 'rep
 
 interface Waiter {
   view: ChallengeView;
+  /** The connection's OFX version: 1.x sends answers as Windows-1252, so what it cannot carry is refused here. */
+  version: string | undefined;
   memberId: number;
   /** Null only while the message is being sent. */
   where: Where | null;
@@ -96,6 +98,7 @@ export class ChallengeRelay {
     // Registered before the message goes out: a click can arrive as soon as the member sees it.
     const waiter: Waiter = {
       view,
+      version: getConnectionById(app.db, challenge.connectionId)?.version,
       memberId: challenge.memberId,
       where: null,
       answers: new Map(),
@@ -254,7 +257,7 @@ export class ChallengeRelay {
   private async submitPage(interaction: ModalSubmitInteraction, waiter: Waiter, page: number, total: number): Promise<void> {
     const { log } = this.services();
     // Checked before any is kept (length, characters the bank's encoding can carry); the error never echoes one.
-    const page_ = pageOf(waiter.view.questions, page).map((q, i) => [q.id, checkAnswer(q.id, interaction.fields.getTextInputValue(`q${i}`))] as const);
+    const page_ = pageOf(waiter.view.questions, page).map((q, i) => [q.id, checkAnswer(q.id, interaction.fields.getTextInputValue(`q${i}`), waiter.version)] as const);
     for (const [id, value] of page_) waiter.answers.set(id, value);
     const unanswered = waiter.view.questions.findIndex((q) => !waiter.answers.has(q.id));
     if (unanswered >= 0) {
