@@ -36,12 +36,15 @@ import {
   type HoldReason,
   type SyncTrigger,
 } from '../db/index.ts';
+import { describeHold } from './bank-service.ts';
 import { RecordingChallenger, type FrontChallenger } from './challenges.ts';
 import type { AppContext } from './context.ts';
 import { runningSyncs } from './running-syncs.ts';
 
 export { runningSyncs, RunningSyncs } from './running-syncs.ts';
 export type { FrontChallenger, RecordedChallenge } from './challenges.ts';
+/** One wording of holds for every front end (bank-service's); re-exported for callers of the sync service. */
+export { describeHold } from './bank-service.ts';
 
 /** Days of overlap with the previous sync: banks post late and re-date pending items; FITIDs dedupe the overlap. */
 export const OVERLAP_DAYS = 3;
@@ -142,14 +145,6 @@ const HOLD_BY_CODE: ReadonlyMap<number, HoldReason> = new Map([
   [15502, 'credentials-refused'],
 ]);
 
-export function describeHold(hold: Hold): string {
-  const what = hold.reason === 'answers-rejected' ? 'rejected the challenge answers' : 'refused the sign-on';
-  return (
-    `held: the bank ${what} (${hold.code}, ${describeStatus(hold.code).meaning}) at ${hold.since}; ` +
-    'nothing was sent. Unattended syncs wait until a person syncs it and answers, or clears the hold.'
-  );
-}
-
 export async function syncConnection(app: AppContext, options: SyncOptions): Promise<SyncReport> {
   const { db, box } = app;
   const now = options.now ?? (() => new Date());
@@ -187,7 +182,10 @@ export async function syncConnection(app: AppContext, options: SyncOptions): Pro
 
   // A person who is present may go ahead: they see what the bank says and answer themselves.
   const hold = holdOfRow(row);
-  if (hold && !options.attended) return refused('held', hold.code, describeHold(hold), hold);
+  if (hold && !options.attended) {
+    const words = describeHold(hold);
+    return refused('held', hold.code, `${words.summary}; nothing was sent. To go on, ${words.next}.`, hold);
+  }
 
   // Refused attempts write nothing: double clicks and a scheduler would flood the history.
   const alreadyRunning = 'a sync of this connection is already running; wait for it to finish';

@@ -179,7 +179,7 @@ export async function runSync(input: SyncInput, deps: SyncDeps): Promise<SyncRes
     }
   }
   run.acceptedAnswers = null;
-  await Promise.allSettled(run.pendingProgress);
+  await settleProgress(run.pendingProgress);
   return {
     outcome: state.outcome,
     error: state.error,
@@ -324,6 +324,20 @@ async function step(run: Run, state: Exclude<State, { name: 'done' }>): Promise<
       return finish(run);
     }
   }
+}
+
+/** How long a finished sync waits for its display to catch up; a display that hangs must not hold the result. */
+export const PROGRESS_SETTLE_MS = 5_000;
+
+async function settleProgress(pending: Promise<unknown>[]): Promise<void> {
+  if (pending.length === 0) return;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const cap = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, PROGRESS_SETTLE_MS);
+    timer.unref?.();
+  });
+  await Promise.race([Promise.allSettled(pending), cap]);
+  clearTimeout(timer);
 }
 
 function finish(run: Run): State {

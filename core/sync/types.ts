@@ -98,8 +98,8 @@ export type SyncStage =
  * Where a sync's stages go. Each stage is reported when it begins (before its request is sent). `update` may
  * return a promise (editing a Discord reply): the machine does not wait for it before going on, so a slow display
  * never delays the bank, and a display that fails never fails the sync; the sync's result is returned only after
- * every update it started has settled, so a late stage can never overwrite the final message. Rate limiting is
- * the front end's business.
+ * every update it started has settled (or PROGRESS_SETTLE_MS passed: a hung display must not hold the result), so
+ * a late stage does not overwrite the final message. Rate limiting is the front end's business.
  */
 export interface Progress {
   update(stage: SyncStage, detail?: string): void | Promise<void>;

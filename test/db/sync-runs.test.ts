@@ -22,6 +22,9 @@ import { fixture, open, sampleConnection, tempDbPath, testBox } from './helpers.
 const childScript = fileURLToPath(new URL('./fixtures/race-child.ts', import.meta.url));
 const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
+/** Child processes start tsx each: seconds apiece on a loaded machine. A deadline, not a speed goal. */
+const RACE_TIMEOUT_MS = 180_000;
+
 /** Starts processes that each wait for "go", then returns their one-line results; all stay alive until then. */
 async function race(args: string[][]): Promise<string[]> {
   const children = args.map((a) =>
@@ -106,7 +109,7 @@ describe('startSyncRun: one sync per connection', () => {
     const runs = listSyncRuns(db, connection.id, 10);
     expect(runs.filter((r) => r.state === 'running').map((r) => `won ${r.id}`)).toEqual(winners);
     expect(runs).toHaveLength(1);
-  });
+  }, RACE_TIMEOUT_MS);
 
   it('several processes opening a fresh file at once all get a migrated database', async () => {
     const path = tempDbPath();
@@ -115,7 +118,7 @@ describe('startSyncRun: one sync per connection', () => {
     const db = open(path);
     const journal = JSON.parse(readFileSync(new URL('../../migrations/meta/_journal.json', import.meta.url), 'utf8')) as { entries: unknown[] };
     expect(db.sqlite.prepare('select count(*) from __drizzle_migrations').pluck().get()).toBe(journal.entries.length);
-  });
+  }, RACE_TIMEOUT_MS);
 
   it('a running row whose process is dead is marked crashed and the new run proceeds', () => {
     const { db, connection } = fixture();

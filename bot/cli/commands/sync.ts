@@ -1,9 +1,10 @@
 /** `ofx-mfa sync NAME [--answers FILE] [--since DATE] [--json]`: one sync, with exit codes of DESIGN 4.1. */
 import type { Command } from 'commander';
 import type { Challenger, Progress, SyncStage } from '../../../core/sync/types.ts';
+import { describeHold } from '../../bank-service.ts';
 import { ConnectionNotFoundError, syncConnection, type SyncReport } from '../../sync-service.ts';
 import type { Hold } from '../../../db/index.ts';
-import { answersFileChallenger, TerminalChallenger, UnattendedChallenger } from '../challengers.ts';
+import { AnswersFileError, presetAnswersChallenger, readAnswersFile, TerminalChallenger, UnattendedChallenger } from '../challengers.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { withSession } from '../session.ts';
 
@@ -43,8 +44,16 @@ export function parseSince(value: string): Date {
 }
 
 /** Who answers, and whether that is a person here now (a terminal) or not (an answers file, nobody). */
-function chooseChallenger(answersFile: string | undefined): { challenger: Challenger; attended: boolean } {
-  if (answersFile) return { challenger: answersFileChallenger(answersFile), attended: false };
+async function chooseChallenger(answersFile: string | undefined): Promise<{ challenger: Challenger; attended: boolean }> {
+  if (answersFile) {
+    // Read (and its permissions checked) before the sync starts: a bad file must not cost a sign-on.
+    try {
+      return { challenger: presetAnswersChallenger(await readAnswersFile(answersFile)), attended: false };
+    } catch (error) {
+      if (error instanceof AnswersFileError) throw new CliError(error.message, EXIT.usage);
+      throw error;
+    }
+  }
   if (process.stdin.isTTY) return { challenger: new TerminalChallenger(), attended: true };
   return { challenger: new UnattendedChallenger(), attended: false };
 }
@@ -59,12 +68,17 @@ function stderrProgress(): Progress {
 
 /** The command line's own "how" for a hold, one line: the service's words name no command. */
 export function describeHeld(name: string, hold: Hold): string {
-  const what = hold.reason === 'answers-rejected' ? `the bank rejected the answers (${hold.code})` : `the bank refused the sign-on (${hold.code})`;
   return (
-    `${name}: held since ${hold.since}: ${what}; nothing was sent. ` +
+    `${name}: held since ${hold.since}: ${describeHold(hold).why}; nothing was sent. ` +
     `To go on, run \`ofx-mfa sync ${name}\` on a terminal and answer, or \`ofx-mfa bank clear-hold ${name}\`` +
     (hold.reason === 'credentials-refused' ? ` once the stored password is right (\`ofx-mfa bank set ${name} --password\`)` : '')
   );
+}
+
+/** A warning of the sync service, with the command that acts on it where there is one (15000: a new password). */
+export function describeWarning(name: string, warning: string): string {
+  const how = /\b15000\b/.test(warning) ? ` (then: ofx-mfa bank set ${name} --password)` : '';
+  return `warning: ${name}: ${warning}${how}`;
 }
 
 /** The --json contract of DESIGN 4.1. */
@@ -126,7 +140,7 @@ export function register(program: Command): void {
       const since = options.since ? parseSince(options.since) : undefined;
       const timeoutSeconds = Number(options.timeout);
       if (!(timeoutSeconds > 0)) throw new CliError(`--timeout ${options.timeout}: expected a number of seconds`, EXIT.usage);
-      const { challenger, attended } = chooseChallenger(options.answers);
+      const { challenger, attended } = await chooseChallenger(options.answers);
       const report = await withSession(command, async (session) => {
         try {
           return await syncConnection(
@@ -148,7 +162,7 @@ export function register(program: Command): void {
         }
       });
       // Warnings go to stderr in every mode: the --json object keeps to its contract (DESIGN 4.1).
-      for (const warning of report.warnings) process.stderr.write(`warning: ${report.connection}: ${warning}\n`);
+      for (const warning of report.warnings) process.stderr.write(`${describeWarning(report.connection, warning)}\n`);
       if (options.json) process.stdout.write(`${JSON.stringify(reportJson(report))}\n`);
       else if (report.outcome === 'ok') process.stdout.write(describeReport(report));
       else process.stderr.write(`error: ${describeReport(report)}`);

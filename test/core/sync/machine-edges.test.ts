@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_USER_AGENT, postOfx } from '../../../core/http/transport.ts';
-import { MAX_ANSWER_LENGTH, runSync, type SyncDeps, type SyncInput } from '../../../core/sync/machine.ts';
+import { MAX_ANSWER_LENGTH, PROGRESS_SETTLE_MS, runSync, type SyncDeps, type SyncInput } from '../../../core/sync/machine.ts';
 import type { Challenger, SyncStage } from '../../../core/sync/types.ts';
 import { startSimBank, type SimBank, type SimBankVersion } from '../../../sim/bank/index.ts';
 import {
@@ -82,6 +82,13 @@ describe.each<SimBankVersion>(['103', '211'])('sync machine edges, OFX %s', (ver
       { stage: 'downloading', handledBefore: 4 },
       { stage: 'done', handledBefore: 5 },
     ]);
+  });
+
+  it(`a display that never settles holds the result only PROGRESS_SETTLE_MS (${PROGRESS_SETTLE_MS} ms)`, async () => {
+    const progress = { update: () => new Promise<void>(() => {}) };
+    // Without the cap this never returns and the test fails on its deadline.
+    const result = await runSync(input(), deps(new ScriptedPerson(RIGHT), { progress }));
+    expect(result.outcome).toBe('ok');
   });
 
   it('cancelling through the sync signal ends the wait at once as cancelled and sends nothing more', async () => {
