@@ -6,6 +6,7 @@
  * What the bank's profile means is described for people, never in terms of one front end's flags or buttons.
  */
 import type { AccountRef } from '../core/ofx/types.ts';
+import { requestQuirks } from '../core/ofx/quirks.ts';
 import type { ConnectionConfig, ProfileFlags } from '../core/sync/types.ts';
 import {
   clearHold,
@@ -39,6 +40,7 @@ import {
   checkBankUrl,
   checkBrokerId,
   checkConnectionName,
+  checkExtraCredentialsFit,
   checkDirectoryNick,
   checkFid,
   checkOrg,
@@ -85,6 +87,8 @@ export interface BankServerInput {
   version?: string;
   appId?: string;
   appVer?: string;
+  /** Server quirks (fi.cfg names): the profile request is shaped and sent as the connection's requests will be. */
+  quirks?: Record<string, string>;
 }
 
 export type ProfileReading =
@@ -109,6 +113,7 @@ interface CheckedServer {
   version: string;
   appId: string;
   appVer: string;
+  quirks: Record<string, string>;
 }
 
 function checkServer(input: BankServerInput): CheckedServer {
@@ -119,17 +124,20 @@ function checkServer(input: BankServerInput): CheckedServer {
     version: checkVersion(input.version ?? '103'),
     appId: checkAppId(input.appId ?? 'QWIN'),
     appVer: checkAppVer(input.appVer ?? '2700'),
+    quirks: checkQuirks(input.quirks ?? {}),
   };
 }
 
-async function defaultSend(timeoutMs: number): Promise<(url: string, body: string) => Promise<Uint8Array>> {
+async function defaultSend(timeoutMs: number, userAgent: string | undefined): Promise<(url: string, body: string) => Promise<Uint8Array>> {
   // The HTTP client is loaded only by the commands that talk to a bank.
   const { postOfx } = await import('../core/http/transport.ts');
-  return (url, body) => postOfx(url, body, { timeoutMs });
+  return (url, body) => postOfx(url, body, { timeoutMs, userAgent });
 }
 
 async function readProfileOf(server: CheckedServer, options: ProfileOptions): Promise<ProfileReading> {
-  const send = options.send ?? (await defaultSend(options.timeoutMs ?? PROFILE_TIMEOUT_MS));
+  // Quirk useragent: the server wants that User-Agent on every request, the profile's included.
+  const userAgent = requestQuirks(server.quirks).userAgent ?? undefined;
+  const send = options.send ?? (await defaultSend(options.timeoutMs ?? PROFILE_TIMEOUT_MS, userAgent));
   // The request builder (and its XML library) is loaded only when a profile is read, not for `bank list`.
   const { fetchProfile } = await import('../core/sync/profile.ts');
   const config: ConnectionConfig = {
@@ -284,13 +292,15 @@ export function checkNewBank(input: NewBankInput): CheckedNewBank {
   const v = settings.version;
   const optional = <T>(value: T | null | undefined, check: (value: T) => string): string | null =>
     value == null || value === '' ? null : check(value);
-  return {
+  const checked = {
     ...settings,
     password: checkPassword(input.password, v),
     userCred1: optional(input.userCred1, (x) => checkUserCred(1, x, v)),
     userCred2: optional(input.userCred2, (x) => checkUserCred(2, x, v)),
     authToken: optional(input.authToken, (x) => checkAuthToken(x, v)),
   };
+  checkExtraCredentialsFit(v, { userCred1: checked.userCred1 !== null, userCred2: checked.userCred2 !== null, authToken: checked.authToken !== null });
+  return checked;
 }
 
 /** Whether the member already has a connection by that name (to refuse before asking for a password). */
@@ -388,6 +398,13 @@ export function changeBank(app: BankApp, memberId: number, target: BankTarget, c
 
   const changed = [...Object.keys(settings), ...Object.keys(secrets)];
   if (changed.length === 0) throw new ValidationError('changes', 'nothing to change was given');
+  const after = (field: 'userCred1' | 'userCred2' | 'authToken', column: string | null) =>
+    secrets[field] === undefined ? column !== null : secrets[field] !== null;
+  checkExtraCredentialsFit(version, {
+    userCred1: after('userCred1', row.encryptedUserCred1),
+    userCred2: after('userCred2', row.encryptedUserCred2),
+    authToken: after('authToken', row.encryptedAuthToken),
+  });
 
   // Settings that equal what is stored are not changes: they neither drop the key nor count as a person's fix.
   const really = (field: string) =>

@@ -6,6 +6,7 @@
 import { describeStatus } from '../core/status.ts';
 import { OfxStatusError } from '../core/errors.ts';
 import { postOfx, DEFAULT_USER_AGENT, type TransportOptions } from '../core/http/transport.ts';
+import { requestQuirks } from '../core/ofx/quirks.ts';
 import { runSync, type SyncAccount, type SyncOutcome } from '../core/sync/machine.ts';
 import { profileFlags } from '../core/sync/profile.ts';
 import type { ProfileFlags, Progress } from '../core/sync/types.ts';
@@ -205,7 +206,8 @@ export async function syncConnection(app: AppContext, options: SyncOptions): Pro
   heartbeat.unref();
   try {
     const config = toConnectionConfig(box, row);
-    const userAgent = options.transport?.userAgent ?? DEFAULT_USER_AGENT;
+    // Quirk useragent: the server wants that User-Agent, on the request and as the MFA107 answer alike.
+    const userAgent = requestQuirks(config.quirks).userAgent ?? options.transport?.userAgent ?? DEFAULT_USER_AGENT;
     const challenger = new RecordingChallenger(db, options.challenger, {
       runId,
       memberId: row.memberId,

@@ -162,6 +162,18 @@ export function checkAuthToken(value: unknown, version?: string): string {
   return text('authentication token', value, { max: LIMITS.authToken, secret: true, version });
 }
 
+/** USERCRED1/2 and AUTHTOKEN exist in SONRQ from OFX 1.0.3 and 2.0.3 on; 1.0.2 and 2.0.0 have no place for them. */
+export function versionHasExtraCredentials(version: string): boolean {
+  return version !== '102' && version !== '200';
+}
+
+/** Refuses an extra credential on a version without one, naming the first it finds. */
+export function checkExtraCredentialsFit(version: string, has: { userCred1: boolean; userCred2: boolean; authToken: boolean }): void {
+  if (versionHasExtraCredentials(version)) return;
+  const field = has.userCred1 ? 'USERCRED1' : has.userCred2 ? 'USERCRED2' : has.authToken ? 'authentication token' : null;
+  if (field) throw new ValidationError(field, `OFX ${dotted(version)} has no place for it; use OFX 1.0.3, 2.0.3 or later`);
+}
+
 /** APPID (A-5) and APPVER (A-4): what the client announces itself as (QWIN 2700 by default). */
 export function checkAppId(value: unknown): string {
   const v = text('APPID', value, { max: LIMITS.appId });

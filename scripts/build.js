@@ -32,6 +32,8 @@ try {
     process.exit(1);
   }
   cpSync(join(root, 'migrations'), join(scratch, 'migrations'), { recursive: true });
+  // The bank directory is data read at run time (core/directory/index.ts), not a module tsc would emit.
+  cpSync(join(root, 'core/directory/banks.json'), join(scratch, 'core/directory/banks.json'));
   writeFileSync(join(scratch, STAMP_FILE), `${JSON.stringify({ digest, builtAt: new Date().toISOString() })}\n`);
   const dist = join(root, 'dist');
   rmSync(dist, { recursive: true, force: true });

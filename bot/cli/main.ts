@@ -17,6 +17,7 @@ interface CommandModule {
 /** Every top-level command: its name, the one line `ofx-mfa --help` shows, and how to load it. */
 export const COMMANDS: readonly { name: string; summary: string; load: () => Promise<CommandModule> }[] = [
   { name: 'bank', summary: 'manage your bank connections', load: () => import('./commands/bank.ts') },
+  { name: 'banks', summary: 'search the bank directory (556 OFX servers): nickname, name, OFX version, server', load: () => import('./commands/banks.ts') },
   { name: 'sync', summary: 'sync one bank connection, answering its security challenge if it asks', load: () => import('./commands/sync.ts') },
   { name: 'transactions', summary: "print a connection's stored transactions", load: () => import('./commands/transactions.ts') },
   { name: 'request', summary: 'print the OFX request a sync would send, with the password and keys masked', load: () => import('./commands/request.ts') },

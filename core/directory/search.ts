@@ -85,31 +85,38 @@ export function buildIndex(entries: readonly DirectoryEntry[]): SearchIndex {
  * words in the name's order, count more again.
  */
 function matchWords(query: readonly string[], forms: readonly (readonly string[])[]): number {
-  const used = new Array<boolean>(forms.length).fill(false);
+  // A word with aliases may take several query words, one per alias: "fed cu" both land on "fcu".
+  const taken = forms.map((f) => new Array<boolean>(f.length).fill(false));
   let score = 0;
   let last = -1;
   let inOrder = true;
   for (const [qi, q] of query.entries()) {
     let found = -1;
+    let foundAlias = -1;
     let whole = false;
-    let alias = false;
     // Prefer a whole-word match anywhere over a prefix match; then the earliest word.
     for (let i = 0; i < forms.length && !whole; i++) {
-      if (used[i]) continue;
-      for (const [k, f] of (forms[i] as readonly string[]).entries()) {
+      const group = forms[i] as readonly string[];
+      const used = taken[i] as boolean[];
+      if (used[0] && group.length === 1) continue;
+      for (const [k, f] of group.entries()) {
+        if (used[k]) continue;
         if (f === q) {
           found = i;
+          foundAlias = k;
           whole = true;
-          alias = k > 0;
           break;
         }
-        if (found === -1 && f.startsWith(q)) found = i;
+        if (found === -1 && f.startsWith(q)) {
+          found = i;
+          foundAlias = k;
+        }
       }
     }
     if (found === -1) return -1;
-    used[found] = true;
+    (taken[found] as boolean[])[foundAlias] = true;
     // A word met through an alias ("cu" in "fcu") counts a little less than the word itself.
-    score += whole ? (alias ? 8 : 10) : 4;
+    score += whole ? (foundAlias > 0 ? 8 : 10) : 4;
     if (qi === 0 && found === 0) score += 30;
     if (found < last) inOrder = false;
     last = found;
@@ -117,7 +124,7 @@ function matchWords(query: readonly string[], forms: readonly (readonly string[]
   if (inOrder) score += 15;
   // Fewer words left over: "Fidelity Investments" before "Fidelity Bank and Trust" for "fidelity"; "Inc." and
   // "& Co." say nothing about which server is meant.
-  score -= forms.filter((f, i) => !used[i] && !NOISE.has(f[0] as string)).length;
+  score -= forms.filter((f, i) => !(taken[i] as boolean[]).some(Boolean) && !NOISE.has(f[0] as string)).length;
   return score;
 }
 

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { OfxError } from '../errors.ts';
 import { aggregateDecl, MESSAGE_SET_OF, OFX_DATETIME, type ChildDecl } from './aggregates.ts';
 import { formatOfxDateTime } from './dates.ts';
+import { requestQuirks, type QuirkSet, type RequestQuirks } from './quirks.ts';
 import { serializeOfx } from './serialize.ts';
 import { aggregate, leaf, type OfxNode } from './tree.ts';
 
@@ -52,6 +53,8 @@ export interface RequestSpec {
   version: OfxVersion;
   signon: SignonFields;
   items: readonly RequestItem[];
+  /** The connection's server quirks by fi.cfg's names (core/ofx/quirks.ts); none: the spec's own form. */
+  quirks?: QuirkSet | null;
 }
 
 export interface BuildContext {
@@ -160,6 +163,7 @@ export function buildRequest(spec: RequestSpec, ctx: BuildContext = {}): BuiltRe
     return id;
   };
   const b = declarativeBuilder(version);
+  const quirks = requestQuirks(spec.quirks);
 
   const trnuids = items.map(() => uuid());
   if (items.filter((i) => i.kind === 'challenge').length > 1) {
@@ -187,14 +191,15 @@ export function buildRequest(spec: RequestSpec, ctx: BuildContext = {}): BuiltRe
   for (const [set, trns] of messageSets) setFields[set] = b(set, { [(trns[0] as OfxNode).name]: trns });
 
   const root = b('OFX', {
-    SIGNONMSGSRQV1: b('SIGNONMSGSRQV1', { SONRQ: buildSonrq(b, signon, dt(now, 'DTCLIENT')), MFACHALLENGETRNRQ: challenge }),
+    SIGNONMSGSRQV1: b('SIGNONMSGSRQV1', { SONRQ: buildSonrq(b, signon, dt(now, 'DTCLIENT'), quirks), MFACHALLENGETRNRQ: challenge }),
     ...setFields,
   });
-  const newFileUid = uuid();
-  return { body: serializeOfx(root, { version, newFileUid }), root, trnuids, newFileUid };
+  const newFileUid = quirks.noNewFileUid ? 'NONE' : uuid();
+  const body = serializeOfx(root, { version, newFileUid, pretty: quirks.pretty, unclosedLeaves: quirks.unclosedElements });
+  return { body, root, trnuids, newFileUid };
 }
 
-function buildSonrq(b: BuildAggregate, s: SignonFields, dtClient: string): OfxNode {
+function buildSonrq(b: BuildAggregate, s: SignonFields, dtClient: string, quirks: RequestQuirks): OfxNode {
   const answerAggregate = s.answerAggregate ?? 'MFACHALLENGEA';
   if (answerAggregate !== 'MFACHALLENGEA' && answerAggregate !== 'MFACHALLENGEANSWER') {
     throw new OfxError(`unknown answer aggregate "${String(answerAggregate)}"`);
@@ -209,7 +214,8 @@ function buildSonrq(b: BuildAggregate, s: SignonFields, dtClient: string): OfxNo
     SESSCOOKIE: s.sessionCookie,
     APPID: s.appId,
     APPVER: s.appVer,
-    CLIENTUID: s.clientUid,
+    // Quirk `clientuid =` (empty): some servers (E*TRADE) refuse any CLIENTUID, so none is sent, ever.
+    CLIENTUID: quirks.noClientUid ? null : s.clientUid,
     USERCRED1: s.userCred1,
     USERCRED2: s.userCred2,
     AUTHTOKEN: s.authToken,

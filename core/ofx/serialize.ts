@@ -13,6 +13,10 @@ export interface SerializeOptions {
   /** Defaults to NONE; a fresh UUID is usual for requests. */
   newFileUid?: string;
   oldFileUid?: string;
+  /** Server quirk `pretty`: a line break after every element, the last one included. */
+  pretty?: boolean;
+  /** Server quirk `unclosedelements`: leaf elements written SGML-style, without an end tag, even in XML. */
+  unclosedLeaves?: boolean;
 }
 
 export function formatOfVersion(version: string): OfxFormat {
@@ -81,8 +85,16 @@ const builder = new XMLBuilder({
   processEntities: true,
 });
 
+/** `  <NAME>text</NAME>` as the builder writes a leaf on its own line; text never holds `<` (escaped). */
+const CLOSED_LEAF_LINE = /^(\s*<([A-Za-z0-9.]+)>[^<\r\n]*)<\/\2>$/gm;
+
 function serializeXml(root: OfxNode, o: SerializeOptions): string {
-  return xmlHeader(o) + (builder.build([toOrdered(root)]) as string).replace(/^\n/, '').replace(/\n/g, '\r\n');
+  let body = (builder.build([toOrdered(root)]) as string).replace(/^\n/, '');
+  if (o.unclosedLeaves) body = body.replace(CLOSED_LEAF_LINE, '$1');
+  body = body.replace(/\n/g, '\r\n');
+  // SGML already ends every element with CRLF; the XML builder leaves the last one without.
+  if (o.pretty && !body.endsWith('\r\n')) body += '\r\n';
+  return xmlHeader(o) + body;
 }
 
 /**

@@ -458,7 +458,8 @@ function now(run: Run): Date {
 /** One request/response round trip; the answers and password live only in the request body. */
 async function exchange(run: Run, signon: SignonFields, items: readonly RequestItem[]): Promise<ParsedOfx> {
   run.deps.signal?.throwIfAborted();
-  const { body, trnuids } = buildRequest({ version: run.input.connection.version as OfxVersion, signon, items }, { now: now(run) });
+  const { connection } = run.input;
+  const { body, trnuids } = buildRequest({ version: connection.version as OfxVersion, signon, items, quirks: connection.quirks }, { now: now(run) });
   run.statementTrnuids.clear();
   items.forEach((item, i) => {
     const trnuid = trnuids[i];

@@ -31,7 +31,10 @@ export async function fetchProfile(
   send: (body: string) => Promise<Uint8Array>,
   now: Date = new Date(),
 ): Promise<ProfileFlags | null> {
-  const { body } = buildRequest({ version: c.version as OfxVersion, signon: anonymousSignon(c), items: [{ kind: 'profile' }] }, { now });
+  const { body } = buildRequest(
+    { version: c.version as OfxVersion, signon: anonymousSignon(c), items: [{ kind: 'profile' }], quirks: c.quirks },
+    { now },
+  );
   const profile = parseOfx(await send(body)).profile;
   return profile?.status.code === 0 ? profileFlags(profile.signonInfos[0]) : null;
 }

@@ -38,6 +38,8 @@ export interface ConnectionConfig {
   authToken: string | null;
   /** Aggregate name for answers in SONRQ; some banks (and the 2.2 schema) want MFACHALLENGEANSWER. */
   answerAggregate: 'MFACHALLENGEA' | 'MFACHALLENGEANSWER';
+  /** Server quirks by fi.cfg's names (core/ofx/quirks.ts), applied to every request; absent: none. */
+  quirks?: Readonly<Record<string, string>>;
 }
 
 /** A question a person must answer (client-side MFA101..MFA107 never reach a Challenger). */

@@ -163,6 +163,7 @@ export function toConnectionConfig(box: SecretBox, row: ConnectionRow): Connecti
     userCred2: open(row.encryptedUserCred2, 'user-cred2'),
     authToken: open(row.encryptedAuthToken, 'auth-token'),
     answerAggregate: row.answerAggregate,
+    quirks: row.quirks,
   };
 }
 

@@ -187,6 +187,11 @@ describe('changeBank', () => {
     expect(toConnectionConfig(testBox, getConnection(app.db, alice, 'home')!).password).toBe(PASSWORD);
     expect(() => changeBank(app, alice, 'home', { version: '2.2' })).toThrow(/OFX version/);
     expect(changeBank(app, alice, 'home', { quirks: { pretty: null, clientuid: '' } }).bank.quirks).toEqual({ useragent: 'Quicken/2700', clientuid: '' });
+    // USERCRED1/2 and AUTHTOKEN exist only from 1.0.3 / 2.0.3 on.
+    changeBank(app, alice, 'home', { userCred1: '4321' });
+    expect(() => changeBank(app, alice, 'home', { version: '102' })).toThrow(/^USERCRED1: OFX 1\.0\.2 has no place for it/);
+    expect(changeBank(app, alice, 'home', { version: '102', userCred1: null }).bank.version).toBe('102');
+    await expect(addBank(app, alice, input({ name: 'old', version: '200', authToken: 'T' }), { profile: 'skip' })).rejects.toThrow(/^authentication token: OFX 2\.0\.0 has no place/);
   });
 });
 

@@ -101,7 +101,13 @@ describe('connections', () => {
       userCred2: null,
       authToken: null,
       answerAggregate: 'MFACHALLENGEA',
+      quirks: {},
     });
+  });
+
+  it('hands the stored quirks to the engine', () => {
+    const { connection: row } = fixture({ quirks: { clientuid: '', pretty: 'true' } });
+    expect(toConnectionConfig(testBox, row).quirks).toEqual({ clientuid: '', pretty: 'true' });
   });
 
   it('keeps an explicit APPID/APPVER and answer aggregate', () => {

@@ -27,6 +27,32 @@ import { CliError, EXIT } from '../errors.ts';
 import { promptHidden, readSecrets, secretOptions, SECRETS, secretRequested, type SecretName } from '../secrets-input.ts';
 import { withServiceErrors } from '../service-errors.ts';
 import { withSession } from '../session.ts';
+import { findBank } from '../../../core/directory/index.ts';
+import { formatQuirks, type QuirkChange } from '../../../core/ofx/quirks.ts';
+import { serverFields, type ServerFields } from '../../directory-fields.ts';
+import { collectQuirk } from '../quirk-option.ts';
+
+/** --bank NICK fills the server fields from the directory; each option given on the command line wins. */
+function directoryFieldsForAdd(options: AddOptions, command: Command): ServerFields {
+  const given = (key: string) => command.getOptionValueSource(key) === 'cli' || command.getOptionValueSource(key) === 'env';
+  const entry = options.bank === undefined ? null : findBank(options.bank);
+  if (options.bank !== undefined && !entry) {
+    throw new CliError(`--bank ${options.bank}: no such nickname in the bank directory; find it with: ofx-mfa banks WORDS`, EXIT.usage);
+  }
+  if (!entry) {
+    const missing = (['url', 'org', 'fid'] as const).filter((k) => options[k] === undefined);
+    if (missing.length > 0) throw new CliError(`${missing.map((k) => `--${k}`).join(', ')} needed (or --bank NICK from: ofx-mfa banks)`, EXIT.usage);
+  }
+  return serverFields(entry, {
+    url: options.url,
+    org: options.org,
+    fid: options.fid,
+    version: entry && !given('ofxVersion') ? undefined : options.ofxVersion,
+    appId: entry && !given('appId') ? undefined : options.appId,
+    appVer: entry && !given('appVer') ? undefined : options.appVer,
+    quirks: options.quirk,
+  });
+}
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -63,7 +89,7 @@ function plural(n: number, word: string): string {
 
 function listLine(b: BankSummary): string {
   const key = b.accessKey ? `access key ${b.accessKey.ageDays === 0 ? 'from today' : `${plural(b.accessKey.ageDays, 'day')} old`}` : 'no access key';
-  const quirks = Object.entries(b.quirks).map(([k, v]) => `${k}=${v}`);
+  const quirks = formatQuirks(b.quirks);
   return [
     b.name,
     b.url,
@@ -72,14 +98,16 @@ function listLine(b: BankSummary): string {
     plural(b.accounts.length, 'account'),
     `last sync ${b.lastSyncedAt ?? 'never'}`,
     key,
-    ...(quirks.length > 0 ? [`quirks ${quirks.join(',')}`] : []),
+    ...(quirks ? [`quirks: ${quirks}`] : []),
   ].join('  ');
 }
 
 interface AddOptions extends Record<string, unknown> {
-  url: string;
-  org: string;
-  fid: string;
+  url?: string;
+  org?: string;
+  fid?: string;
+  bank?: string;
+  quirk: QuirkChange[];
   user: string;
   ofxVersion: string;
   appId: string;
@@ -98,6 +126,7 @@ interface SetOptions extends Record<string, unknown> {
   appId?: string;
   appVer?: string;
   answerAggregate?: string;
+  quirk: QuirkChange[];
 }
 
 /** On a terminal, the credentials the profile names and the flags did not give are asked for now (Enter skips). */
@@ -124,10 +153,12 @@ export function register(program: Command): void {
     .command('add')
     .description('store a bank connection (secrets are encrypted; never pass one as an argument)')
     .argument('<name>', 'a short name for this connection')
-    .requiredOption('--url <url>', "the bank's OFX server URL")
-    .requiredOption('--org <org>', 'FI ORG')
-    .requiredOption('--fid <fid>', 'FI FID')
+    .option('--bank <nick>', 'fill URL, ORG, FID, version, broker ID and quirks from the bank directory (see: ofx-mfa banks)')
+    .option('--url <url>', "the bank's OFX server URL (required without --bank)")
+    .option('--org <org>', 'FI ORG (required without --bank)')
+    .option('--fid <fid>', 'FI FID (required without --bank)')
     .requiredOption('--user <id>', 'your user ID at the bank')
+    .option('--quirk <q>', 'a server quirk: NAME, NAME=VALUE or -NAME to drop one the directory set (repeatable)', collectQuirk, [])
     .option('--ofx-version <v>', `OFX version (${OFX_VERSIONS.join(', ')})`, '103')
     .option('--app-id <id>', 'APPID to announce', 'QWIN')
     .option('--app-ver <ver>', 'APPVER to announce', '2700')
@@ -135,15 +166,11 @@ export function register(program: Command): void {
     .option('--answer-aggregate <name>', 'MFACHALLENGEA (default) or MFACHALLENGEANSWER, as the bank expects', 'MFACHALLENGEA')
     .option('--no-profile', "store the connection without asking the bank for its profile now");
   secretOptions(add, ['userCred1', 'userCred2', 'authToken']).action(async (name: string, options: AddOptions, command: Command) => {
+    const server = directoryFieldsForAdd(options, command);
     const settings = {
       name,
-      url: options.url,
-      org: options.org,
-      fid: options.fid,
+      ...server,
       userId: options.user,
-      version: options.ofxVersion,
-      appId: options.appId,
-      appVer: options.appVer,
       answerAggregate: options.answerAggregate,
       accounts: options.account.map(parseAccountSpec),
     } satisfies Partial<NewBankInput>;
@@ -177,7 +204,8 @@ export function register(program: Command): void {
     .option('--ofx-version <v>', `OFX version (${OFX_VERSIONS.join(', ')})`)
     .option('--app-id <id>', 'APPID to announce')
     .option('--app-ver <ver>', 'APPVER to announce')
-    .option('--answer-aggregate <name>', 'MFACHALLENGEA or MFACHALLENGEANSWER');
+    .option('--answer-aggregate <name>', 'MFACHALLENGEA or MFACHALLENGEANSWER')
+    .option('--quirk <q>', 'set a server quirk: NAME, NAME=VALUE (clientuid= : send no CLIENTUID), or -NAME to clear it (repeatable)', collectQuirk, []);
   secretOptions(set, ['password', 'userCred1', 'userCred2', 'authToken'])
     .option('--no-user-cred1', 'remove the stored USERCRED1')
     .option('--no-user-cred2', 'remove the stored USERCRED2')
@@ -192,6 +220,7 @@ export function register(program: Command): void {
         appId: options.appId,
         appVer: options.appVer,
         answerAggregate: options.answerAggregate,
+        quirks: options.quirk.length > 0 ? Object.fromEntries(options.quirk.map((q) => [q.name, q.value])) : undefined,
       };
       for (const s of SECRETS) {
         const flag = options[s.name];
@@ -234,6 +263,19 @@ export function register(program: Command): void {
         if (r.hold) process.stdout.write(`  ${holdLine(r.name, r.hold)}\n`);
       }
     });
+
+  bank
+    .command('check')
+    .description("ask a bank's server for its profile (no password): does it answer, and what will it ask?")
+    .argument('[bank]', 'a directory nickname, one of your connections, or an institution name')
+    .option('--url <url>', 'the OFX server URL (instead of, or over, the directory)')
+    .option('--org <org>', 'FI ORG')
+    .option('--fid <fid>', 'FI FID')
+    .option('--ofx-version <v>', `OFX version (${OFX_VERSIONS.join(', ')})`)
+    .option('--quirk <q>', 'a server quirk: NAME, NAME=VALUE or -NAME (repeatable)', collectQuirk, [])
+    .option('--no-versions', "ask in the connection's version only, not in every version ofx-mfa speaks")
+    .option('--json', 'print JSON')
+    .action(async (text: string | undefined, options, command: Command) => (await import('./banks.ts')).runBankCheck(text, options, command));
 
   bank
     .command('remove')

@@ -1,9 +1,10 @@
 /**
  * `ofx-mfa request profile|accounts|statement|challenge NAME`: prints the exact request a sync would send, secrets
- * masked. It never sends anything (a sync does that), so no --dry-run is needed; the flag is still accepted.
+ * masked, quirks applied. It never sends anything (a sync does that), so no --dry-run is needed; the flag is still accepted.
  */
 import type { Command } from 'commander';
 import { buildRequest, maskRequest, type OfxVersion, type RequestItem } from '../../../core/ofx/build.ts';
+import { requestQuirks } from '../../../core/ofx/quirks.ts';
 import { signonFor, toStatementAccount } from '../../../core/sync/machine.ts';
 import { anonymousSignon } from '../../../core/sync/profile.ts';
 import { getConnection, listAccounts, liveKeyInfo, toConnectionConfig } from '../../../db/index.ts';
@@ -52,9 +53,11 @@ export function register(program: Command): void {
         // The key itself is never decrypted for a dry run; its place is shown masked.
         const key = liveKeyInfo(db, row.id) !== null && kind !== 'challenge' ? 'masked' : null;
         const signon = kind === 'profile' ? anonymousSignon(c) : signonFor(c, key);
-        const spec = maskRequest({ version, signon, items });
-        return buildRequest(spec, { now }).body;
+        const spec = maskRequest({ version, signon, items, quirks: c.quirks });
+        return { body: buildRequest(spec, { now }).body, userAgent: requestQuirks(c.quirks).userAgent };
       });
-      process.stdout.write(body);
+      process.stdout.write(body.body);
+      // The header is not part of the OFX text; say it apart, so stdout stays the exact request.
+      if (body.userAgent) process.stderr.write(`(sent with User-Agent: ${body.userAgent}, the connection's useragent quirk)\n`);
     });
 }

@@ -50,6 +50,7 @@ describe('searchBanks: the servers people ask for come first', () => {
     expect(first('state employees cu')).toBe('ncsecu');
     expect(first('affinity fcu')).toBe('affinityfcu'); // "Affinity Federal Credit Union"
     expect(first('affinity federal cu')).toBe('affinityfcu');
+    expect(first('affinity fed cu')).toBe('affinityfcu'); // two query words on the one "fcu"
     expect(first('america first cu')).toBe('americafirst'); // "America First Credit Union"
     // A federal credit union is a credit union.
     expect(nicks('affinity credit union')).toContain('affinityfcu');
