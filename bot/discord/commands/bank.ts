@@ -25,6 +25,7 @@ import {
 } from '../../bank-service.ts';
 import { checkBankUrl, checkConnectionName } from '../../validate.ts';
 import { bankLabel, findBank, searchBanks } from '../../../core/directory/index.ts';
+import { requestVersionFor } from '../../directory-fields.ts';
 import { ownConnectionChoices } from '../choices.ts';
 import { defineCommand, EVERYWHERE, type ArgsOf } from '../command.ts';
 import { MemberError } from '../errors.ts';
@@ -117,12 +118,12 @@ function serverFields(args: AddArgs): { url: string; org: string | null; fid: st
   if (args.bank && !entry) throw new MemberError(`"${args.bank}" is not in the bank directory; pick one from the list, or give url, org and fid.`);
   const url = args.url ?? entry?.url;
   if (!url) throw new MemberError("Give the bank's OFX server with `url` (and `org`, `fid`), or pick it with `bank`.");
-  const directoryVersion = entry?.version && (VERSIONS as readonly string[]).includes(entry.version) ? entry.version : undefined;
   return {
     url,
     org: args.org ?? entry?.org ?? null,
     fid: args.fid ?? entry?.fid ?? null,
-    version: args.version ?? directoryVersion ?? '103',
+    // The directory records the server's version ("160"); the request version is the nearest one we send.
+    version: args.version ?? (entry ? requestVersionFor(entry.version) : '103'),
     brokerId: entry?.brokerId ?? null,
     directoryNick: entry?.nick ?? null,
     ...(entry?.appId ? { appId: entry.appId } : {}),
