@@ -32,4 +32,6 @@ export * from './repositories/transactions.ts';
 export * from './repositories/sync-runs.ts';
 export * from './repositories/challenges.ts';
 export * from './repositories/holds.ts';
+export * from './repositories/schedules.ts';
+export * from './repositories/guild-settings.ts';
 export * from './repositories/connection-sync.ts';

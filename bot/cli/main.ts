@@ -24,7 +24,8 @@ export const COMMANDS: readonly { name: string; summary: string; load: () => Pro
   { name: 'parse', summary: 'print the statements of an OFX file as JSON (- reads stdin)', load: () => import('./commands/parse.ts') },
   { name: 'corpus', summary: 'parse every .ofx/.qfx file under DIR and report; files under a *fail* folder must fail', load: () => import('./commands/corpus.ts') },
   { name: 'sim', summary: 'simulated services for demos and tests', load: () => import('./commands/sim.ts') },
-  { name: 'demo', summary: 'run the offline demo: a simulated bank with a security challenge, synced twice', load: () => import('./commands/demo.ts') },
+  { name: 'bot', summary: 'run the Discord bot (DISCORD_TOKEN; optional DISCORD_APP_ID, DISCORD_GUILD_ID, DISCORD_API_BASE)', load: () => import('./commands/bot.ts') },
+  { name: 'demo', summary: 'run the offline demo: simulated bank + Discord stand-in + the real bot, one member played for you', load: () => import('./commands/demo.ts') },
 ];
 
 /** The command word of argv (after node and the script): the first argument that is not a global option. */

@@ -27,6 +27,15 @@ export function getMember(db: Database, id: number): Member | null {
   return db.orm.select().from(members).where(eq(members.id, id)).get() ?? null;
 }
 
+/** Member preferences (DESIGN 4.4): schedule DMs, amounts in the household channel. */
+export function setShareAmounts(db: Database, memberId: number, share: boolean): void {
+  db.orm.update(members).set({ shareAmounts: share }).where(eq(members.id, memberId)).run();
+}
+
+export function setScheduleDms(db: Database, memberId: number, on: boolean): void {
+  db.orm.update(members).set({ scheduleDms: on }).where(eq(members.id, memberId)).run();
+}
+
 function must(member: Member | undefined, who: string): Member {
   if (!member) throw new Error(`member ${who} was neither found nor created`);
   return member;
