@@ -12,6 +12,7 @@ import * as sync from './commands/sync.ts';
 import * as transactions from './commands/transactions.ts';
 import * as request from './commands/request.ts';
 import * as demo from './commands/demo.ts';
+import * as backup from './commands/backup.ts';
 
 const program = new Command('ofx-mfa')
   .description('OFX bank sync with multi-factor challenges')
@@ -20,6 +21,7 @@ const program = new Command('ofx-mfa')
   .exitOverride();
 
 for (const command of [bank, sync, transactions, request, parse, corpus, sim, demo]) command.register(program);
+backup.register(program);
 
 function exitCodeOf(error: unknown): number {
   if (error instanceof CliError) return error.exitCode;
