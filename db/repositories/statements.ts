@@ -1,7 +1,7 @@
 /** Writing what one sync downloaded: accounts, new transactions and balances, all or nothing. */
 import { eq, sql } from 'drizzle-orm';
 import type { AccountKind, Statement, Transaction } from '../../core/ofx/types.ts';
-import type { Database } from '../connection.ts';
+import type { Database, Executor } from '../connection.ts';
 import { accounts, transactions } from '../schema.ts';
 import { upsertAccount } from './accounts.ts';
 
@@ -17,7 +17,6 @@ export interface SavedStatement {
   availableBalance: string | null;
 }
 
-
 /**
  * Stores the statements of one sync in ONE transaction: a failure anywhere leaves the database as it was, so a
  * retried sync never finds half a statement. Transactions already stored (same account and FITID) are skipped.
@@ -28,56 +27,64 @@ export function saveStatements(
   connectionId: number,
   statements: readonly Statement[],
 ): SavedStatement[] {
-  return db.orm.transaction((tx) => {
-    // One statement prepared once and run per row: a multi-row INSERT built per batch made drizzle and SQLite
-    // build and parse a 5,500-parameter statement each time, which tripled the time of a 100k-row sync.
-    const insert = tx
-      .insert(transactions)
-      .values({
-        accountId: sql.placeholder('accountId'),
-        fitid: sql.placeholder('fitid'),
-        posted: sql.placeholder('posted'),
-        amount: sql.placeholder('amount'),
-        type: sql.placeholder('type'),
-        name: sql.placeholder('name'),
-        memo: sql.placeholder('memo'),
-        checkNumber: sql.placeholder('checkNumber'),
-        firstSeenRunId: sql.placeholder('firstSeenRunId'),
-      })
-      .onConflictDoNothing({ target: [transactions.accountId, transactions.fitid] })
-      .prepare();
-    return statements.map((statement) => {
-      let account = upsertAccount(tx, connectionId, statement.account, { currency: statement.currency });
-      const { ledgerBalance, availableBalance } = statement;
-      if (ledgerBalance || availableBalance) {
-        account =
-          tx
-            .update(accounts)
-            .set({
-              ...(ledgerBalance && { ledgerBalance: ledgerBalance.amount, ledgerBalanceAsOf: ledgerBalance.asOf }),
-              ...(availableBalance && {
-                availableBalance: availableBalance.amount,
-                availableBalanceAsOf: availableBalance.asOf,
-              }),
-            })
-            .where(eq(accounts.id, account.id))
-            .returning()
-            .get() ?? account;
-      }
+  return db.orm.transaction(
+    (tx) =>
+      statements.map((statement) => {
+        let account = upsertAccount(tx, connectionId, statement.account, { currency: statement.currency });
+        const { ledgerBalance, availableBalance } = statement;
+        if (ledgerBalance || availableBalance) {
+          account =
+            tx
+              .update(accounts)
+              .set({
+                ...(ledgerBalance && { ledgerBalance: ledgerBalance.amount, ledgerBalanceAsOf: ledgerBalance.asOf }),
+                ...(availableBalance && {
+                  availableBalance: availableBalance.amount,
+                  availableBalanceAsOf: availableBalance.asOf,
+                }),
+              })
+              .where(eq(accounts.id, account.id))
+              .returning()
+              .get() ?? account;
+        }
 
-      let newTransactions = 0;
-      for (const t of statement.transactions) newTransactions += insert.run(toRow(t, account.id, runId)).changes;
+        let newTransactions = 0;
+        const insert = prepareInsert(tx);
+        for (const t of statement.transactions) newTransactions += insert.run(toRow(t, account.id, runId)).changes;
 
-      return {
-        accountId: account.accountId,
-        kind: account.kind,
-        accountRowId: account.id,
-        newTransactions,
-        ledgerBalance: account.ledgerBalance,
-        availableBalance: account.availableBalance,
-      };
-    });
-  }, { behavior: 'immediate' });
+        return {
+          accountId: account.accountId,
+          kind: account.kind,
+          accountRowId: account.id,
+          newTransactions,
+          ledgerBalance: account.ledgerBalance,
+          availableBalance: account.availableBalance,
+        };
+      }),
+    { behavior: 'immediate' },
+  );
+}
+
+/**
+ * One INSERT prepared per statement and run per row. A multi-row INSERT built per batch of 500 made drizzle and
+ * SQLite build and parse a 5,500-parameter statement every time, which was most of a 100k-transaction sync.
+ */
+function prepareInsert(tx: Executor) {
+  return tx
+    .insert(transactions)
+    .values({
+      accountId: sql.placeholder('accountId'),
+      fitid: sql.placeholder('fitid'),
+      posted: sql.placeholder('posted'),
+      amount: sql.placeholder('amount'),
+      type: sql.placeholder('type'),
+      name: sql.placeholder('name'),
+      memo: sql.placeholder('memo'),
+      checkNumber: sql.placeholder('checkNumber'),
+      firstSeenRunId: sql.placeholder('firstSeenRunId'),
+    })
+    .onConflictDoNothing({ target: [transactions.accountId, transactions.fitid] })
+    .prepare();
 }
 
 function toRow(t: Transaction, accountRowId: number, runId: number | null) {
