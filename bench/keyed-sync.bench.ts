@@ -17,8 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { postOfx } from '../core/http/transport.ts';
 import { buildRequest, type OfxVersion } from '../core/ofx/build.ts';
 import { signonFor, toStatementAccount } from '../core/sync/machine.ts';
-import type { Challenger } from '../core/sync/types.ts';
-import { syncConnection } from '../bot/sync-service.ts';
+import { syncConnection, type FrontChallenger } from '../bot/sync-service.ts';
 import type { AppContext } from '../bot/context.ts';
 import { openDatabase } from '../db/connection.ts';
 import { DbKeyStore } from '../db/repositories/access-keys.ts';
@@ -58,7 +57,7 @@ try {
   const member = ensureLocalMember(app.db, 'local:bench');
   const { info } = bank;
   // Answers the bank's questions from the bank's own answer list, once per connection.
-  const challenger: Challenger = {
+  const challenger: FrontChallenger = {
     ask: async (questions) => ({ kind: 'answered', answers: new Map(questions.map((q) => [q.id, info.answers[q.id] ?? ''])) }),
   };
   const names = Array.from({ length: CONNECTIONS }, (_, i) => `c${i}`);
@@ -66,7 +65,7 @@ try {
     createConnection(app.db, app.box, { memberId: member.id, name, url: info.url, org: info.org, fid: info.fid, version: '211', userId: info.user, password: info.password });
   }
   const since = () => new Date(Date.now() - 3 * DAY_MS);
-  const sync = (name: string) => syncConnection(app, { memberId: member.id, name, trigger: 'test', challenger, since: since() });
+  const sync = (name: string) => syncConnection(app, { memberId: member.id, name, trigger: 'test', attended: true, challenger, since: since() });
 
   // Challenged once each (accounts discovered, key stored); every later sync signs on with the key.
   for (const name of names) {

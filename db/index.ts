@@ -32,3 +32,4 @@ export * from './repositories/transactions.ts';
 export * from './repositories/sync-runs.ts';
 export * from './repositories/challenges.ts';
 export * from './repositories/holds.ts';
+export * from './repositories/connection-sync.ts';

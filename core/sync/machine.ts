@@ -1,14 +1,16 @@
 /**
  * One sync of one connection, as an explicit state machine. Read it top to bottom:
  *
- *   profile?            only when the connection's profile flags are unknown (first sync)
- *   sign-on             SONRQ (stored ACCESSKEY, CLIENTUID) + the work; with MFACHALLENGEFIRST also the challenge request
- *     ├ 0               → collect (done, or a second round for statements after account discovery)
- *     └ 3000            → drop the stored key → request-challenge
- *   request-challenge   SONRQ + MFACHALLENGETRNRQ → the questions
+ *   profile?            only when the caller has no profile flags (first sync; a failing profile does not stop the sync)
+ *   sign-on             SONRQ (stored ACCESSKEY, or answers accepted earlier in this sync; CLIENTUID, SESSCOOKIE) + the work
+ *     ├ MFACHALLENGEFIRST and no key → request-challenge at once (the challenge request alone is the first sign-on)
+ *     ├ 0, 1, 15000     → collect (15000 also becomes a warning)
+ *     ├ 3000            → drop the stored key → request-challenge (right after accepted answers: drop the key and stop)
+ *     └ 3001            → answers accepted earlier in this sync were refused now: stop, never resend
+ *   request-challenge   SONRQ + MFACHALLENGETRNRQ alone → the questions
  *   ask                 built-in answers for MFA101..MFA107, a Challenger for the rest (answered/cancelled/timeout/unavailable)
  *   send-answers        SONRQ + answers + the original work, once
- *     ├ 0               → store the ACCESSKEY → collect
+ *     ├ 0               → store the ACCESSKEY (none issued: keep the answers in memory for this sync's later rounds) → collect
  *     ├ 3001            → answers rejected: stop, never resend
  *     └ 3000            → the bank broke the protocol: stop rather than loop
  *   collect             accounts discovered? then sign-on again for statements; else done
@@ -16,6 +18,7 @@
  * Nothing here knows about Discord, terminals or SQLite: those arrive through Challenger, KeyStore and Progress.
  */
 import { OfxError, OfxStatusError } from '../errors.ts';
+import { describeStatus } from '../status.ts';
 import { buildRequest, mfaCapable, type OfxVersion, type RequestItem, type SignonFields, type StatementAccount } from '../ofx/build.ts';
 import { parseOfx } from '../ofx/parse.ts';
 import { isClientSidePhrase, standardPhraseLabel } from '../ofx/phrases.ts';
@@ -23,17 +26,23 @@ import type { AccountInfo, AccountRef, MfaChallenge, ParsedOfx, Statement, Trans
 import { builtInAnswer, readMachineFacts } from '../mfa/builtin-answers.ts';
 import { AnswersRejectedError, ChallengeLoopError, SignonRefusedError } from './errors.ts';
 import { fetchProfile, profileFlags } from './profile.ts';
-import type { ChallengeOutcome, Challenger, ChallengeQuestion, ConnectionConfig, KeyStore, ProfileFlags, Progress } from './types.ts';
+import type { ChallengeOutcome, Challenger, ChallengeQuestion, ConnectionConfig, KeyStore, ProfileFlags, Progress, SyncStage } from './types.ts';
 
 export const DEFAULT_CHALLENGE_TIMEOUT_MS = 10 * 60_000;
 
+/** MFAPHRASEA is A-64 (OFX 2.1.1 §2.5.1.8): a longer answer is refused here rather than cut or sent. */
+export const MAX_ANSWER_LENGTH = 64;
+
+/** A known account, optionally with its own window start (an account whose last statement failed keeps its own). */
+export type SyncAccount = AccountRef & { start?: Date };
 
 export interface SyncInput {
   connection: ConnectionConfig;
   /** Known accounts; when empty the sync discovers them (ACCTINFORQ) first. */
-  accounts: readonly AccountRef[];
+  accounts: readonly SyncAccount[];
   /** Stored profile flags, or null to read the profile first. */
   profile: ProfileFlags | null;
+  /** Start of the statement window for accounts without their own. */
   start: Date;
   end?: Date;
 }
@@ -48,6 +57,7 @@ export interface SyncDeps {
   userAgent: string;
   challengeTimeoutMs?: number;
   now?: () => Date;
+  /** Aborting it stops the sync: a challenge wait ends as `cancelled`, and no further request is sent. */
   signal?: AbortSignal;
 }
 
@@ -78,20 +88,26 @@ export interface SyncResult {
   accessKeyStored: boolean;
   /** Set when the profile was read during this sync. */
   profile: ProfileFlags | null;
+  /** A profile request was sent during this sync, answered or not. */
+  profileAttempted: boolean;
   /** Set when the accounts were discovered during this sync. */
   discoveredAccounts: AccountInfo[] | null;
   statements: Statement[];
   /** Statement requests the bank answered with an error status, per account. */
   accountProblems: AccountProblem[];
   challenge: ChallengeRecord | null;
+  /** Things the person must hear even though the sync went on (15000: change the password soon). One line each. */
+  warnings: string[];
 }
+
+type Answer = { id: string; answer: string };
 
 type State =
   | { name: 'profile' }
   | { name: 'sign-on' }
   | { name: 'request-challenge' }
   | { name: 'ask'; challenges: MfaChallenge[] }
-  | { name: 'send-answers'; answers: Array<{ id: string; answer: string }> }
+  | { name: 'send-answers'; answers: Answer[] }
   | { name: 'collect'; response: ParsedOfx }
   | { name: 'done'; outcome: SyncOutcome; error: OfxError | null };
 
@@ -101,17 +117,29 @@ interface Run {
   deps: SyncDeps;
   profile: ProfileFlags | null;
   profileRead: boolean;
-  accounts: AccountRef[];
+  profileAttempted: boolean;
+  accounts: SyncAccount[];
   discovered: AccountInfo[] | null;
   /** The work of the current round: account discovery, or the statements. */
   items: RequestItem[];
   accessKey: string | null;
+  /**
+   * Answers the bank accepted in this sync when it issued no ACCESSKEY: later rounds of the same sync sign on with
+   * them instead. Memory only, dropped with the run; answers the bank refused never land here.
+   */
+  acceptedAnswers: Answer[] | null;
+  /** SESSCOOKIE of the last SONRS; the next SONRQ of this sync sends it back (OFX 2.2 §2.5.1.2). */
+  sessionCookie: string | null;
+  requestsSent: number;
   challenged: boolean;
   answersSent: boolean;
   accessKeyStored: boolean;
   statements: Statement[];
   accountProblems: AccountProblem[];
   challenge: ChallengeRecord | null;
+  warnings: string[];
+  /** Progress updates still in flight; the result waits for them so no late stage overwrites the last word. */
+  pendingProgress: Promise<unknown>[];
   /** TRNUID of each statement request in the last exchange, to tell which account a failed transaction was. */
   statementTrnuids: Map<string, AccountRef>;
 }
@@ -122,16 +150,22 @@ export async function runSync(input: SyncInput, deps: SyncDeps): Promise<SyncRes
     deps,
     profile: input.profile,
     profileRead: false,
+    profileAttempted: false,
     accounts: [...input.accounts],
     discovered: null,
     items: [],
     accessKey: null,
+    acceptedAnswers: null,
+    sessionCookie: null,
+    requestsSent: 0,
     challenged: false,
     answersSent: false,
     accessKeyStored: false,
     statements: [],
     accountProblems: [],
     challenge: null,
+    warnings: [],
+    pendingProgress: [],
     statementTrnuids: new Map(),
   };
   run.items = workItems(run);
@@ -144,16 +178,20 @@ export async function runSync(input: SyncInput, deps: SyncDeps): Promise<SyncRes
       state = { name: 'done', outcome: outcomeOf(error), error: asOfxError(error) };
     }
   }
+  run.acceptedAnswers = null;
+  await Promise.allSettled(run.pendingProgress);
   return {
     outcome: state.outcome,
     error: state.error,
     challenged: run.challenged,
     accessKeyStored: run.accessKeyStored,
     profile: run.profileRead ? run.profile : null,
+    profileAttempted: run.profileAttempted,
     discoveredAccounts: run.discovered,
     statements: run.statements,
     accountProblems: run.accountProblems,
     challenge: run.challenge,
+    warnings: run.warnings,
   };
 }
 
@@ -163,38 +201,48 @@ async function step(run: Run, state: Exclude<State, { name: 'done' }>): Promise<
     case 'profile': {
       report(run, 'profile');
       run.deps.signal?.throwIfAborted();
-      const profile = await fetchProfile(connection, run.deps.send, now(run));
-      // A bank that will not share its profile is still synced, with no flags assumed; the next sync asks again.
+      run.profileAttempted = true;
+      let profile: ProfileFlags | null = null;
+      try {
+        profile = await fetchProfile(connection, run.deps.send, now(run));
+      } catch (error) {
+        if (run.deps.signal?.aborted) throw error;
+        // A profile that fails (HTTP error, garbage, timeout) is not worth the sync: go on with what is known.
+      }
+      // A bank that will not share its profile is still synced, with no flags assumed; the caller decides when to ask again.
       run.profile = profile ?? profileFlags(undefined);
       run.profileRead = profile !== null;
       return { name: 'sign-on' };
     }
 
     case 'sign-on': {
-      report(run, 'signing-on');
-      run.accessKey = await run.deps.keyStore.get(connection.id);
-      // MFACHALLENGEFIRST: without a key the bank wants the challenge request on the very first sign-on.
-      const challengeFirst = run.profile?.mfaChallengeFirst === true && run.accessKey === null;
-      const items: RequestItem[] = challengeFirst ? [{ kind: 'challenge' }, ...run.items] : run.items;
-      const response = await exchange(run, signonFields(run, []), items);
+      run.accessKey = run.acceptedAnswers ? null : await run.deps.keyStore.get(connection.id);
+      // MFACHALLENGEFIRST: without a key the bank wants the challenge request, alone, on the very first sign-on.
+      if (run.profile?.mfaChallengeFirst === true && run.accessKey === null && run.acceptedAnswers === null && !run.answersSent) {
+        report(run, 'signing-on');
+        return { name: 'request-challenge' };
+      }
+      if (run.requestsSent === 0) report(run, 'signing-on');
+      reportWork(run, run.items);
+      const reusing = run.acceptedAnswers !== null;
+      const response = await exchange(run, signonFields(run, run.acceptedAnswers ?? []), run.items);
       const code = signonCode(response);
       if (code === 3000) {
-        if (run.answersSent) {
-          throw new ChallengeLoopError('the bank asked for a new challenge right after accepting the answers; stopping instead of looping');
-        }
         if (run.accessKey !== null) {
+          // Also right after accepted answers: the key just stored is worthless if the bank already wants a new challenge.
           await run.deps.keyStore.clear(connection.id, 'the bank no longer accepts the access key (3000)');
           run.accessKey = null;
         }
-        if (challengeFirst && response.challenge?.challenges.length) {
-          return { name: 'ask', challenges: response.challenge.challenges };
+        if (run.answersSent) {
+          throw new ChallengeLoopError('the bank asked for a new challenge right after accepting the answers; stopping instead of looping');
         }
         return { name: 'request-challenge' };
       }
-      refuseUnlessSuccess(run, code, response);
-      if (challengeFirst && response.challenge?.challenges.length) {
-        return { name: 'ask', challenges: response.challenge.challenges };
+      if (code === 3001 && reusing) {
+        if (run.challenge) run.challenge.outcome = 'rejected';
+        throw new AnswersRejectedError();
       }
+      refuseUnlessSuccess(run, code, response);
       return { name: 'collect', response };
     }
 
@@ -228,12 +276,13 @@ async function step(run: Run, state: Exclude<State, { name: 'done' }>): Promise<
       if (questions.length === 0) return { name: 'send-answers', answers: builtIn };
 
       report(run, 'waiting-for-answers', `${questions.length} question${questions.length === 1 ? '' : 's'}`);
-      const outcome = await askPerson(run, questions);
+      const outcome = await askPerson(run, questions, run.challenge.questions);
       return afterAnswers(run, run.challenge, outcome, questions, builtIn);
     }
 
     case 'send-answers': {
       report(run, 'sending-answers');
+      reportWork(run, run.items);
       run.answersSent = true;
       const response = await exchange(run, signonFields(run, state.answers), run.items);
       const code = signonCode(response);
@@ -251,6 +300,8 @@ async function step(run: Run, state: Exclude<State, { name: 'done' }>): Promise<
         await run.deps.keyStore.set(connection.id, key);
         run.accessKey = key;
         run.accessKeyStored = true;
+      } else {
+        run.acceptedAnswers = state.answers;
       }
       return { name: 'collect', response };
     }
@@ -258,41 +309,69 @@ async function step(run: Run, state: Exclude<State, { name: 'done' }>): Promise<
     case 'collect': {
       const { response } = state;
       if (run.items.some((i) => i.kind === 'accounts')) {
-        report(run, 'discovering-accounts');
         const list = response.accountList;
         if (!list) throw new OfxError('the bank did not answer the account list request');
         if (list.status.code !== 0) throw new OfxStatusError(list.status.code, 'account list', list.status.message);
         run.discovered = list.accounts;
         run.accounts = list.accounts.map(toRef);
         run.items = workItems(run);
-        if (run.items.length === 0) return done('ok', null);
-        // Second round for the statements; the key the bank just gave us carries it without a new challenge.
+        if (run.items.length === 0) return finish(run);
+        // Second round for the statements; the key (or the answers) the bank just accepted carries it without a new challenge.
         return { name: 'sign-on' };
       }
-      report(run, 'downloading');
       run.statements = response.statements;
       run.accountProblems = statementProblems(run, response);
-      report(run, 'done');
-      return done('ok', null);
+      return finish(run);
     }
   }
 }
 
-/** Hands the questions to the Challenger; the sync's own abort signal cancels the wait. */
-async function askPerson(run: Run, questions: ChallengeQuestion[]): Promise<ChallengeOutcome> {
+function finish(run: Run): State {
+  report(run, 'done');
+  return done('ok', null);
+}
+
+/**
+ * Hands the questions to the Challenger. The wait also ends, whatever the Challenger does, when the sync's signal
+ * is aborted (`cancelled`) or the timeout passes (`timeout`); the Challenger's own signal then tells it to stop.
+ */
+async function askPerson(
+  run: Run,
+  questions: ChallengeQuestion[],
+  asked: ReadonlyArray<{ id: string; label: string | null }>,
+): Promise<ChallengeOutcome> {
   const { connection } = run.input;
+  const timeoutMs = run.deps.challengeTimeoutMs ?? DEFAULT_CHALLENGE_TIMEOUT_MS;
   const controller = new AbortController();
-  const abort = () => controller.abort();
-  run.deps.signal?.addEventListener('abort', abort, { once: true });
-  try {
-    return await run.deps.challenger.ask(questions, {
+  const syncSignal = run.deps.signal;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let onAbort: (() => void) | undefined;
+  const ended = new Promise<ChallengeOutcome>((resolve) => {
+    onAbort = () => resolve({ kind: 'cancelled' });
+    if (syncSignal?.aborted) return onAbort();
+    syncSignal?.addEventListener('abort', onAbort, { once: true });
+    timer = setTimeout(() => resolve({ kind: 'timeout' }), timeoutMs);
+  });
+  let answered = false;
+  const asking = (async () =>
+    run.deps.challenger.ask(questions, {
       connectionId: connection.id,
       connectionName: connection.name,
-      timeoutMs: run.deps.challengeTimeoutMs ?? DEFAULT_CHALLENGE_TIMEOUT_MS,
+      timeoutMs,
       signal: controller.signal,
-    });
+      asked,
+    }))().then((outcome) => {
+    answered = true;
+    return outcome;
+  });
+  // A Challenger that fails after the wait ended has nobody left to tell.
+  asking.catch(() => {});
+  try {
+    return await Promise.race([asking, ended]);
   } finally {
-    run.deps.signal?.removeEventListener('abort', abort);
+    clearTimeout(timer);
+    if (onAbort) syncSignal?.removeEventListener('abort', onAbort);
+    if (!answered) controller.abort();
   }
 }
 
@@ -301,7 +380,7 @@ function afterAnswers(
   record: ChallengeRecord,
   outcome: ChallengeOutcome,
   questions: ChallengeQuestion[],
-  builtIn: Array<{ id: string; answer: string }>,
+  builtIn: Answer[],
 ): State {
   switch (outcome.kind) {
     case 'answered': {
@@ -311,6 +390,16 @@ function afterAnswers(
         return done('answers-needed', new OfxError(`no answer was given for ${missing.map((q) => q.id).join(', ')}; nothing was sent to the bank`));
       }
       const answers = questions.map((q) => ({ id: q.id, answer: (outcome.answers.get(q.id) ?? '').trim() }));
+      const tooLong = answers.filter((a) => [...a.answer].length > MAX_ANSWER_LENGTH);
+      if (tooLong.length > 0) {
+        record.outcome = 'unavailable';
+        return done(
+          'answers-needed',
+          new OfxError(
+            `the answer to ${tooLong.map((a) => a.id).join(', ')} is longer than the ${MAX_ANSWER_LENGTH} characters OFX allows; nothing was sent to the bank`,
+          ),
+        );
+      }
       return { name: 'send-answers', answers: [...answers, ...builtIn] };
     }
     case 'cancelled':
@@ -329,8 +418,23 @@ function done(outcome: SyncOutcome, error: OfxError | null): State {
   return { name: 'done', outcome, error };
 }
 
-function report(run: Run, stage: Parameters<NonNullable<SyncDeps['progress']>['update']>[0], detail?: string): void {
-  run.deps.progress?.update(stage, detail);
+function report(run: Run, stage: SyncStage, detail?: string): void {
+  const progress = run.deps.progress;
+  if (!progress) return;
+  try {
+    const pending = progress.update(stage, detail);
+    // A display that fails is the front end's problem, never the sync's.
+    if (pending) run.pendingProgress.push(Promise.resolve(pending).catch(() => {}));
+  } catch {
+    // Same for one that throws at once.
+  }
+}
+
+/** The stages a request's work begins: account discovery, or downloading N statements. */
+function reportWork(run: Run, items: readonly RequestItem[]): void {
+  if (items.some((i) => i.kind === 'accounts')) report(run, 'discovering-accounts');
+  const statements = items.filter((i) => i.kind === 'statement').length;
+  if (statements > 0) report(run, 'downloading', `${statements} account${statements === 1 ? '' : 's'}`);
 }
 
 function now(run: Run): Date {
@@ -346,19 +450,24 @@ async function exchange(run: Run, signon: SignonFields, items: readonly RequestI
     const trnuid = trnuids[i];
     if (item.kind === 'statement' && trnuid) run.statementTrnuids.set(trnuid, accountOf(run, item.account));
   });
+  run.requestsSent += 1;
   const bytes = await run.deps.send(body);
-  return parseOfx(bytes);
+  const response = parseOfx(bytes);
+  const cookie = response.signon?.sessionCookie;
+  if (cookie) run.sessionCookie = cookie;
+  return response;
 }
 
-function signonFields(run: Run, answers: Array<{ id: string; answer: string }>): SignonFields {
-  return signonFor(run.input.connection, answers.length > 0 ? null : run.accessKey, answers);
+function signonFields(run: Run, answers: Answer[]): SignonFields {
+  return signonFor(run.input.connection, answers.length > 0 ? null : run.accessKey, answers, run.sessionCookie);
 }
 
 /** The SONRQ fields of a connection: CLIENTUID only where the version knows MFA; answers replace the key. */
 export function signonFor(
   c: ConnectionConfig,
   accessKey: string | null,
-  answers: ReadonlyArray<{ id: string; answer: string }> = [],
+  answers: ReadonlyArray<Answer> = [],
+  sessionCookie: string | null = null,
 ): SignonFields {
   const mfa = mfaCapable(c.version as OfxVersion);
   return {
@@ -366,6 +475,7 @@ export function signonFor(
     password: c.password,
     org: c.org,
     fid: c.fid,
+    sessionCookie,
     appId: c.appId,
     appVer: c.appVer,
     clientUid: mfa ? c.clientUid : null,
@@ -384,6 +494,7 @@ function signonCode(response: ParsedOfx): number {
 }
 
 function refuseUnlessSuccess(run: Run, code: number, response: ParsedOfx): void {
+  if (code === 15000) warn(run, code);
   if (code === 0 || code === 1 || code === 15000) return;
   const error = new SignonRefusedError(code, 'sign-on', response.signon?.status.message ?? null);
   // The usual cause of 15500 on a first sync: the profile asks for USERCRED1/2 and none is stored.
@@ -398,10 +509,22 @@ function refuseUnlessSuccess(run: Run, code: number, response: ParsedOfx): void 
   throw error;
 }
 
+/** A status the sync goes on after, said once per sync with the status table's advice. */
+function warn(run: Run, code: number): void {
+  const info = describeStatus(code);
+  const line = `the bank answered ${code} (${info.meaning}). ${info.advice}`;
+  if (!run.warnings.includes(line)) run.warnings.push(line);
+}
+
 function workItems(run: Run): RequestItem[] {
   if (run.accounts.length === 0) return run.discovered ? [] : [{ kind: 'accounts' }];
   const { start, end } = run.input;
-  return run.accounts.map((account) => ({ kind: 'statement', account: toStatementAccount(account), start, ...(end ? { end } : {}) }));
+  return run.accounts.map((account) => ({
+    kind: 'statement',
+    account: toStatementAccount(account),
+    start: account.start ?? start,
+    ...(end ? { end } : {}),
+  }));
 }
 
 /** The statement request's account aggregate for a stored or discovered account. */

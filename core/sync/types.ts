@@ -58,10 +58,19 @@ export type ChallengeOutcome =
 export interface ChallengeContext {
   connectionId: string;
   connectionName: string;
-  /** How long the person has; the Challenger resolves `timeout` when it passes. */
+  /**
+   * How long the person has. The machine enforces it itself (the wait ends as `timeout` whatever the Challenger
+   * does); a Challenger uses it to tell the person and to stop waiting.
+   */
   timeoutMs: number;
-  /** Aborted when the sync gives up (e.g. shutting down); resolve `cancelled` then. */
+  /**
+   * Aborted when the wait is over for any reason other than the Challenger's own answer: the sync was cancelled
+   * or is shutting down, or the timeout passed. The machine has then already settled the outcome; the Challenger
+   * only cleans up (closes its prompt, edits its message).
+   */
   signal: AbortSignal;
+  /** Every phrase the bank asked, client-side ones included, with the bank's label (for the record; never answers). */
+  asked: ReadonlyArray<{ id: string; label: string | null }>;
 }
 
 export interface Challenger {
@@ -85,6 +94,13 @@ export type SyncStage =
   | 'downloading'
   | 'done';
 
+/**
+ * Where a sync's stages go. Each stage is reported when it begins (before its request is sent). `update` may
+ * return a promise (editing a Discord reply): the machine does not wait for it before going on, so a slow display
+ * never delays the bank, and a display that fails never fails the sync; the sync's result is returned only after
+ * every update it started has settled, so a late stage can never overwrite the final message. Rate limiting is
+ * the front end's business.
+ */
 export interface Progress {
-  update(stage: SyncStage, detail?: string): void;
+  update(stage: SyncStage, detail?: string): void | Promise<void>;
 }

@@ -17,6 +17,15 @@ export interface SavedStatement {
   availableBalance: string | null;
 }
 
+export interface SaveOptions {
+  /**
+   * The end of the window that was asked for. Each account whose statement arrived is good through it (or through
+   * the statement's own DTEND when earlier), so its next window starts there; an account whose statement failed
+   * keeps its old date and is asked again from it.
+   */
+  requestedEnd?: Date;
+}
+
 /**
  * Stores the statements of one sync in ONE transaction: a failure anywhere leaves the database as it was, so a
  * retried sync never finds half a statement. Transactions already stored (same account and FITID) are skipped.
@@ -26,13 +35,15 @@ export function saveStatements(
   runId: number | null,
   connectionId: number,
   statements: readonly Statement[],
+  options: SaveOptions = {},
 ): SavedStatement[] {
   return db.orm.transaction(
     (tx) =>
       statements.map((statement) => {
         let account = upsertAccount(tx, connectionId, statement.account, { currency: statement.currency });
         const { ledgerBalance, availableBalance } = statement;
-        if (ledgerBalance || availableBalance) {
+        const goodThrough = goodThroughOf(statement, options.requestedEnd);
+        if (ledgerBalance || availableBalance || goodThrough) {
           account =
             tx
               .update(accounts)
@@ -42,6 +53,7 @@ export function saveStatements(
                   availableBalance: availableBalance.amount,
                   availableBalanceAsOf: availableBalance.asOf,
                 }),
+                ...(goodThrough && { lastGoodAt: goodThrough }),
               })
               .where(eq(accounts.id, account.id))
               .returning()
@@ -63,6 +75,13 @@ export function saveStatements(
       }),
     { behavior: 'immediate' },
   );
+}
+
+/** The earlier of the window asked for and the statement's DTEND: a bank may answer for less than was asked. */
+function goodThroughOf(statement: Statement, requestedEnd: Date | undefined): string | null {
+  if (!requestedEnd) return null;
+  const end = statement.end ? Date.parse(statement.end) : Number.NaN;
+  return new Date(Number.isNaN(end) ? requestedEnd.getTime() : Math.min(end, requestedEnd.getTime())).toISOString();
 }
 
 /**

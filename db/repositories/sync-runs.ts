@@ -27,8 +27,8 @@ export interface RunOwner {
 
 /**
  * Opens a run, or throws SyncAlreadyRunningError when a live one holds the connection. Check and insert happen in
- * one IMMEDIATE transaction, so of several processes starting at once exactly one wins. A refused attempt is
- * recorded as a finished 'already-running' run.
+ * one IMMEDIATE transaction, so of several processes starting at once exactly one wins. A refused attempt writes
+ * nothing: double clicks and a scheduler would otherwise flood the history with rows that say nothing new.
  */
 export function startSyncRun(db: Database, connectionId: number, trigger: SyncTrigger, owner: RunOwner = {}): number {
   const now = (owner.now ?? new Date()).toISOString();
@@ -57,18 +57,6 @@ export function startSyncRun(db: Database, connectionId: number, trigger: SyncTr
             .where(eq(syncRuns.id, run.id))
             .run();
         } else {
-          tx.insert(syncRuns)
-            .values({
-              connectionId,
-              trigger,
-              state: 'already-running',
-              message: `run ${run.id} was still running`,
-              startedAt: now,
-              finishedAt: now,
-              heartbeatAt: now,
-              ...me,
-            })
-            .run();
           return { refusedBy: run };
         }
       }

@@ -13,7 +13,7 @@ const QUESTIONS: ChallengeQuestion[] = [
 ];
 
 function context(timeoutMs = 60_000): ChallengeContext {
-  return { connectionId: '1', connectionName: 'home', timeoutMs, signal: new AbortController().signal };
+  return { connectionId: '1', connectionName: 'home', timeoutMs, signal: new AbortController().signal, asked: QUESTIONS.map((q) => ({ id: q.id, label: q.prompt })) };
 }
 
 /** A pseudo-terminal pair: what the person types, and what the screen shows. */

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { SecretKeyMismatchError } from '../../db/errors.ts';
 import { DbKeyStore, forgetKey, liveKeyInfo } from '../../db/repositories/access-keys.ts';
-import { listConnections } from '../../db/repositories/connections.ts';
+import { createConnection, listConnections } from '../../db/repositories/connections.ts';
 import { SecretBox } from '../../db/secrets.ts';
-import { fixture, testBox } from './helpers.ts';
+import { fixture, sampleConnection, testBox } from './helpers.ts';
 
 interface KeyRow {
   live: number;
@@ -58,12 +58,22 @@ describe('DbKeyStore', () => {
     await store.clear(String(connection.id), 'again');
   });
 
-  it('keys belong to their connection', async () => {
-    const { db, connection } = fixture();
-    const other = fixture();
+  it('keys belong to their connection: one database, two connections, each sees and drops only its own', async () => {
+    // Both connections in one file: a query that forgot the connection id would hand KEY-A to the other here.
+    const { db, member, connection } = fixture();
+    const other = createConnection(db, testBox, { ...sampleConnection, memberId: member.id, name: 'other' });
     const store = new DbKeyStore(db, testBox);
     await store.set(String(connection.id), 'KEY-A');
-    expect(await new DbKeyStore(other.db, testBox).get(String(other.connection.id))).toBeNull();
+    expect(await store.get(String(other.id))).toBeNull();
+    expect(liveKeyInfo(db, other.id)).toBeNull();
+    await store.set(String(other.id), 'KEY-B');
+    expect(await store.get(String(connection.id))).toBe('KEY-A');
+    expect(await store.get(String(other.id))).toBe('KEY-B');
+    await store.clear(String(other.id), 'test');
+    expect(await store.get(String(connection.id))).toBe('KEY-A');
+    expect(forgetKey(db, other.id)).toBe(false);
+    expect(forgetKey(db, connection.id)).toBe(true);
+    expect(await store.get(String(connection.id))).toBeNull();
   });
 
   it('the database allows only one live key per connection', async () => {

@@ -9,7 +9,9 @@ const expectedTables = [
   'accounts',
   'challenges',
   'connections',
+  'guild_settings',
   'members',
+  'schedules',
   'sync_runs',
   'transactions',
 ];

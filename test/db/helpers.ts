@@ -49,19 +49,24 @@ export interface Fixture {
   connection: ConnectionRow;
 }
 
+/** The fields of the fixture's connection, to add more connections to the same database. */
+export const sampleConnection = {
+  name: 'credit-union',
+  url: 'https://ofx.example.test/ofx',
+  org: 'EXCU',
+  fid: '1234',
+  version: '103',
+  userId: 'alice',
+  password: 'hunter2-password',
+} as const;
+
 export function fixture(overrides: Partial<NewConnection> = {}): Fixture {
   const path = tempDbPath();
   const db = open(path);
   const member = ensureLocalMember(db, 'local:alice');
   const connection = createConnection(db, testBox, {
     memberId: member.id,
-    name: 'credit-union',
-    url: 'https://ofx.example.test/ofx',
-    org: 'EXCU',
-    fid: '1234',
-    version: '103',
-    userId: 'alice',
-    password: 'hunter2-password',
+    ...sampleConnection,
     ...overrides,
   });
   return { db, path, member, connection };

@@ -64,6 +64,8 @@ async function runDemo(app: CliSession, info: SimBankInfo, out: (line: string) =
       memberId: member.id,
       name: CONNECTION,
       trigger: 'demo',
+      // On a terminal the person answers; the scripted member stands for nobody present.
+      attended: interactive,
       challenger,
       progress: { update: (stage, detail) => out(`  … ${STAGE_TEXT[stage]}${detail ? ` (${detail})` : ''}`) },
     });

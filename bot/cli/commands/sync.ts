@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import type { Challenger, Progress, SyncStage } from '../../../core/sync/types.ts';
 import { ConnectionNotFoundError, syncConnection, type SyncReport } from '../../sync-service.ts';
+import type { Hold } from '../../../db/index.ts';
 import { answersFileChallenger, TerminalChallenger, UnattendedChallenger } from '../challengers.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { withSession } from '../session.ts';
@@ -15,7 +16,14 @@ const EXIT_BY_OUTCOME: Record<SyncReport['outcome'], number> = {
   'signon-refused': EXIT.signonRefused,
   error: EXIT.failure,
   'already-running': EXIT.failure,
+  // Replaced by the exit of what caused the hold (exitOf): 4 after rejected answers, 5 after refused credentials.
+  held: EXIT.answersRejected,
 };
+
+export function exitOf(report: SyncReport): number {
+  if (report.outcome === 'held' && report.hold?.reason === 'credentials-refused') return EXIT.signonRefused;
+  return EXIT_BY_OUTCOME[report.outcome];
+}
 
 export const STAGE_TEXT: Record<SyncStage, string> = {
   profile: 'reading the bank profile',
@@ -34,14 +42,29 @@ export function parseSince(value: string): Date {
   return date;
 }
 
-function chooseChallenger(answersFile: string | undefined): Challenger {
-  if (answersFile) return answersFileChallenger(answersFile);
-  if (process.stdin.isTTY) return new TerminalChallenger();
-  return new UnattendedChallenger();
+/** Who answers, and whether that is a person here now (a terminal) or not (an answers file, nobody). */
+function chooseChallenger(answersFile: string | undefined): { challenger: Challenger; attended: boolean } {
+  if (answersFile) return { challenger: answersFileChallenger(answersFile), attended: false };
+  if (process.stdin.isTTY) return { challenger: new TerminalChallenger(), attended: true };
+  return { challenger: new UnattendedChallenger(), attended: false };
 }
 
 function stderrProgress(): Progress {
-  return { update: (stage, detail) => process.stderr.write(`… ${STAGE_TEXT[stage]}${detail ? ` (${detail})` : ''}\n`) };
+  return {
+    update: (stage, detail) => {
+      process.stderr.write(`… ${STAGE_TEXT[stage]}${detail ? ` (${detail})` : ''}\n`);
+    },
+  };
+}
+
+/** The command line's own "how" for a hold, one line: the service's words name no command. */
+export function describeHeld(name: string, hold: Hold): string {
+  const what = hold.reason === 'answers-rejected' ? `the bank rejected the answers (${hold.code})` : `the bank refused the sign-on (${hold.code})`;
+  return (
+    `${name}: held since ${hold.since}: ${what}; nothing was sent. ` +
+    `To go on, run \`ofx-mfa sync ${name}\` on a terminal and answer, or \`ofx-mfa bank clear-hold ${name}\`` +
+    (hold.reason === 'credentials-refused' ? ` once the stored password is right (\`ofx-mfa bank set ${name} --password\`)` : '')
+  );
 }
 
 /** The --json contract of DESIGN 4.1. */
@@ -66,6 +89,7 @@ function accountLabel(a: SyncReport['accounts'][number]): string {
 }
 
 export function describeReport(report: SyncReport): string {
+  if (report.outcome === 'held' && report.hold) return `${describeHeld(report.connection, report.hold)}\n`;
   if (report.outcome !== 'ok') return `${report.connection}: ${report.status.message ?? report.outcome}\n`;
   const lines: string[] = [];
   const how = report.challenged
@@ -102,6 +126,7 @@ export function register(program: Command): void {
       const since = options.since ? parseSince(options.since) : undefined;
       const timeoutSeconds = Number(options.timeout);
       if (!(timeoutSeconds > 0)) throw new CliError(`--timeout ${options.timeout}: expected a number of seconds`, EXIT.usage);
+      const { challenger, attended } = chooseChallenger(options.answers);
       const report = await withSession(command, async (session) => {
         try {
           return await syncConnection(
@@ -110,20 +135,23 @@ export function register(program: Command): void {
               memberId: session.member.id,
               name,
               trigger: 'cli',
-              challenger: chooseChallenger(options.answers),
+              attended,
+              challenger,
               progress: !options.json && process.stderr.isTTY ? stderrProgress() : undefined,
               since,
               transport: { timeoutMs: timeoutSeconds * 1000 },
             },
           );
         } catch (error) {
-          if (error instanceof ConnectionNotFoundError) throw new CliError(error.message, EXIT.usage);
+          if (error instanceof ConnectionNotFoundError) throw new CliError(`${error.message} (see: ofx-mfa bank list)`, EXIT.usage);
           throw error;
         }
       });
+      // Warnings go to stderr in every mode: the --json object keeps to its contract (DESIGN 4.1).
+      for (const warning of report.warnings) process.stderr.write(`warning: ${report.connection}: ${warning}\n`);
       if (options.json) process.stdout.write(`${JSON.stringify(reportJson(report))}\n`);
       else if (report.outcome === 'ok') process.stdout.write(describeReport(report));
       else process.stderr.write(`error: ${describeReport(report)}`);
-      process.exitCode = EXIT_BY_OUTCOME[report.outcome];
+      process.exitCode = exitOf(report);
     });
 }

@@ -8,66 +8,9 @@ import { DEFAULT_USER_AGENT, postOfx } from '../../../core/http/transport.ts';
 import { aggregate, leaf } from '../../../core/ofx/tree.ts';
 import { serializeOfx } from '../../../core/ofx/serialize.ts';
 import { runSync, type SyncDeps, type SyncInput } from '../../../core/sync/machine.ts';
-import type { ChallengeOutcome, ChallengeQuestion, Challenger, ConnectionConfig, KeyStore } from '../../../core/sync/types.ts';
+import type { Challenger } from '../../../core/sync/types.ts';
 import { startSimBank, type SimBank, type SimBankVersion } from '../../../sim/bank/index.ts';
-
-class MemoryKeyStore implements KeyStore {
-  keys = new Map<string, string>();
-  cleared: string[] = [];
-  async get(id: string) {
-    return this.keys.get(id) ?? null;
-  }
-  async set(id: string, key: string) {
-    this.keys.set(id, key);
-  }
-  async clear(id: string, reason: string) {
-    this.keys.delete(id);
-    this.cleared.push(reason);
-  }
-}
-
-/** A person who answers from a fixed sheet (or cancels, or never answers) and remembers what was asked. */
-class ScriptedPerson implements Challenger {
-  asked: ChallengeQuestion[][] = [];
-  constructor(private readonly behaviour: Record<string, string> | 'cancel' | 'timeout') {}
-  async ask(questions: readonly ChallengeQuestion[]): Promise<ChallengeOutcome> {
-    this.asked.push([...questions]);
-    if (this.behaviour === 'cancel') return { kind: 'cancelled' };
-    if (this.behaviour === 'timeout') return { kind: 'timeout' };
-    return { kind: 'answered', answers: new Map(Object.entries(this.behaviour)) };
-  }
-}
-
-const RIGHT = { MFA16: 'Smith', SIMQ1: 'Rex' };
-const WRONG = { MFA16: 'Jones', SIMQ1: 'Fido' };
-
-function connection(bank: SimBank, version: string, user = 'demo', password = `${user}-password`): ConnectionConfig {
-  return {
-    id: `conn-${user}`,
-    name: user,
-    url: bank.url,
-    org: 'SIMBANK',
-    fid: '1001',
-    version,
-    appId: 'QWIN',
-    appVer: '2700',
-    clientUid: '6e1f9a52-2a8e-4d3b-9a57-0c4b7f1e2d3c',
-    userId: user,
-    password,
-    userCred1: null,
-    userCred2: null,
-    authToken: null,
-    answerAggregate: 'MFACHALLENGEA',
-  };
-}
-
-async function admin<T>(bank: SimBank, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(bank.url.replace(/\/ofx$/, '') + path, {
-    method: body === undefined ? 'GET' : 'POST',
-    ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
-  });
-  return (await response.json()) as T;
-}
+import { admin, connection, MemoryKeyStore, RIGHT, ScriptedPerson, WRONG } from './helpers.ts';
 
 describe.each<SimBankVersion>(['103', '211'])('sync state machine, OFX %s', (version) => {
   let bank: SimBank;
@@ -201,16 +144,16 @@ describe.each<SimBankVersion>(['103', '211'])('sync state machine, OFX %s', (ver
     expect(person.asked[0]).toHaveLength(7);
   });
 
-  it('sends the challenge request with the first sign-on when the profile says MFACHALLENGEFIRST', async () => {
+  it('sends the challenge request alone as the first sign-on when the profile says MFACHALLENGEFIRST', async () => {
     await bank.close();
     bank = await startSimBank({ port: 0, version, mfaChallengeFirst: true });
     const result = await runSync(input(), deps(new ScriptedPerson(RIGHT)));
     expect(result.profile?.mfaChallengeFirst).toBe(true);
     expect(result.outcome).toBe('ok');
     const log = await admin<Array<{ requests: string[]; answersSent: number; accessKeySent: boolean }>>(bank, '/admin/log');
-    // profile; a sign-on carrying the challenge request with the work; the answers; then the statements on the key.
-    expect(log.map((e) => e.requests[0])).toEqual(['profile', 'challenge', 'accounts', 'statement:bank']);
-    expect(log[1]!.requests).toContain('accounts');
+    // profile; the challenge request with nothing else; the answers with the work; then the statements on the key.
+    expect(log.map((e) => e.requests)).toEqual([['profile'], ['challenge'], ['accounts'], expect.arrayContaining(['statement:bank'])]);
+    expect(log[1]!.answersSent).toBe(0);
     expect(log[2]!.answersSent).toBe(4);
     expect(log[3]!.accessKeySent).toBe(true);
   });

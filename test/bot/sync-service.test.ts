@@ -1,0 +1,194 @@
+/**
+ * The sync service every front end shares, in-process: a real SQLite file, the real simulated bank over HTTP, and
+ * front-end challengers shaped like the Discord relay (they read the recorded challenge from the database).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ChallengeContext, ChallengeOutcome, ChallengeQuestion } from '../../core/sync/types.ts';
+import {
+  createConnection,
+  ensureDiscordMember,
+  expireWaitingChallenges,
+  getChallengeByRelayId,
+  listAllConnections,
+  listChallenges,
+  listSyncRuns,
+  openDatabase,
+  resolveChallenge,
+  SecretBox,
+  setChallengeMessage,
+  type ChallengeRow,
+  type ConnectionRow,
+  type Member,
+} from '../../db/index.ts';
+import type { AppContext } from '../../bot/context.ts';
+import {
+  ConnectionNotFoundError,
+  runningSyncs,
+  syncConnection,
+  type FrontChallenger,
+  type RecordedChallenge,
+  type SyncOptions,
+} from '../../bot/sync-service.ts';
+import { startSimBank, type SimBank } from '../../sim/bank/index.ts';
+
+const RIGHT = { MFA16: 'Smith', SIMQ1: 'Rex' };
+
+type Context = ChallengeContext & { challenge: RecordedChallenge };
+
+/** A member in a Discord DM: looks the challenge up by relay id (as a button click would), then answers or waits. */
+class DmMember implements FrontChallenger {
+  seen: Array<{ questions: ChallengeQuestion[]; context: Context; row: ChallengeRow | null }> = [];
+  private waiters: Array<(context: Context) => void> = [];
+  constructor(
+    private readonly app: AppContext,
+    private readonly behaviour: Record<string, string> | 'never',
+  ) {}
+  async ask(questions: readonly ChallengeQuestion[], context: Context): Promise<ChallengeOutcome> {
+    this.seen.push({ questions: [...questions], context, row: getChallengeByRelayId(this.app.db, context.challenge.relayId) });
+    for (const w of this.waiters.splice(0)) w(context);
+    if (this.behaviour === 'never') return new Promise<ChallengeOutcome>(() => {});
+    return { kind: 'answered', answers: new Map(Object.entries(this.behaviour)) };
+  }
+  /** Resolves once the service asked (the DM went out). */
+  asked(): Promise<Context> {
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+}
+
+describe('the sync service', () => {
+  let bank: SimBank;
+  let dir: string;
+  let app: AppContext;
+  let alice: Member;
+  let bob: Member;
+  const handled: string[][] = [];
+
+  beforeEach(async () => {
+    handled.length = 0;
+    bank = await startSimBank({ port: 0, onRequest: (e) => void handled.push(e.requests) });
+    dir = mkdtempSync(join(tmpdir(), 'ofx-mfa-service-'));
+    const dbPath = join(dir, 'ofx.sqlite');
+    app = { db: openDatabase(dbPath), box: SecretBox.fromKey(Buffer.alloc(32, 9)), dbPath };
+    alice = ensureDiscordMember(app.db, '100000000000000001', 'alice');
+    bob = ensureDiscordMember(app.db, '100000000000000002', 'bob');
+  });
+  afterEach(async () => {
+    runningSyncs.cancelAll();
+    app.db.close();
+    await bank.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  function connect(member: Member, name: string, user = 'demo', password = `${user}-password`): ConnectionRow {
+    return createConnection(app.db, app.box, { memberId: member.id, name, url: bank.url, org: 'SIMBANK', fid: '1001', version: '103', userId: user, password });
+  }
+  function options(member: Member, target: { connectionId: number } | { name: string }, challenger: FrontChallenger, extra: Partial<SyncOptions> = {}): SyncOptions {
+    return { memberId: member.id, ...target, trigger: 'slash', attended: true, challenger, transport: { timeoutMs: 5_000 }, ...extra } as SyncOptions;
+  }
+  const answers = async () => (await (await fetch(bank.url.replace(/\/ofx$/, '/admin/log'))).json()) as Array<{ answersSent: number }>;
+
+  it('syncs by connection id for its owner; anyone else gets the same not-found as for an id that does not exist', async () => {
+    const home = connect(alice, 'home');
+    const report = await syncConnection(app, options(alice, { connectionId: home.id }, new DmMember(app, RIGHT)));
+    expect(report).toMatchObject({ connectionId: home.id, connection: 'home', outcome: 'ok', challenged: true, accessKeyStored: true, warnings: [] });
+    expect(report.accounts.length).toBeGreaterThan(0);
+
+    const before = handled.length;
+    const foreign = syncConnection(app, options(bob, { connectionId: home.id }, new DmMember(app, RIGHT)));
+    await expect(foreign).rejects.toBeInstanceOf(ConnectionNotFoundError);
+    const missing = await syncConnection(app, options(bob, { connectionId: home.id + 1000 }, new DmMember(app, RIGHT))).catch((e: Error) => e);
+    const byName = await syncConnection(app, options(bob, { name: 'home' }, new DmMember(app, RIGHT))).catch((e: Error) => e);
+    expect(((await foreign.catch((e: Error) => e)) as Error).message).toBe((missing as Error).message);
+    expect(byName).toBeInstanceOf(ConnectionNotFoundError);
+    expect(handled.length).toBe(before);
+    expect(listSyncRuns(app.db, home.id)).toHaveLength(1);
+  });
+
+  it('lists every member\'s connections for the scheduler, without secrets', () => {
+    connect(alice, 'home');
+    connect(bob, 'home');
+    const all = listAllConnections(app.db);
+    expect(all.map((c) => [c.memberId, c.name])).toEqual([
+      [alice.id, 'home'],
+      [bob.id, 'home'],
+    ]);
+    expect(JSON.stringify(all)).not.toMatch(/encrypted|v1:/);
+  });
+
+  it('records the waiting challenge before asking, hands the front end its relay record, and resolves it', async () => {
+    const home = connect(alice, 'home');
+    const member = new DmMember(app, RIGHT);
+    const report = await syncConnection(app, options(alice, { connectionId: home.id }, member, { challengeTimeoutMs: 120_000 }));
+    expect(report.outcome).toBe('ok');
+    const [{ questions, context, row }] = member.seen as [DmMember['seen'][number]];
+    expect(questions.map((q) => q.id)).toEqual(['MFA16', 'SIMQ1']);
+    expect(context.challenge).toMatchObject({ memberId: alice.id, connectionId: home.id, connectionName: 'home', trigger: 'slash', questions });
+    expect(context.challenge.relayId).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    // While it waited, the row said so: waiting (NULL), its owner, its expiry.
+    expect(row).toMatchObject({ id: context.challenge.id, outcome: null, memberId: alice.id, relayId: context.challenge.relayId });
+    expect(Date.parse(row!.expiresAt!) - Date.parse(row!.askedAt)).toBe(120_000);
+    expect(context.challenge.expiresAt.toISOString()).toBe(row!.expiresAt);
+    const [stored] = listChallenges(app.db, row!.syncRunId);
+    expect(stored).toMatchObject({ outcome: 'accepted', resolvedAt: expect.stringMatching(/Z$/) });
+    expect(stored!.questions.map((q) => q.id)).toEqual(['MFA16', 'SIMQ1', 'MFA101', 'MFA107']);
+  });
+
+  it('a Cancel button stops the owner\'s waiting sync: the wait ends cancelled, nothing is sent; others cannot cancel it', async () => {
+    const home = connect(alice, 'home');
+    const member = new DmMember(app, 'never');
+    const asked = member.asked();
+    const syncing = syncConnection(app, options(alice, { connectionId: home.id }, member));
+    const context = await asked;
+    expect(runningSyncs.isRunning(home.id)).toBe(true);
+    expect(runningSyncs.cancel(home.id, bob.id)).toBe(false);
+    expect(runningSyncs.cancel(home.id, alice.id)).toBe(true);
+    const report = await syncing;
+    expect(report.outcome).toBe('challenge-cancelled');
+    expect(context.signal.aborted).toBe(true);
+    expect(runningSyncs.isRunning(home.id)).toBe(false);
+    expect(getChallengeByRelayId(app.db, context.challenge.relayId)?.outcome).toBe('cancelled');
+    expect((await answers()).every((e) => e.answersSent === 0)).toBe(true);
+  });
+
+  it('a second start while one runs is refused as already-running, writing no run row', async () => {
+    const home = connect(alice, 'home');
+    const member = new DmMember(app, 'never');
+    const asked = member.asked();
+    const first = syncConnection(app, options(alice, { connectionId: home.id }, member));
+    await asked;
+    for (let i = 0; i < 3; i++) {
+      const again = await syncConnection(app, options(alice, { connectionId: home.id }, new DmMember(app, RIGHT), { trigger: 'button' }));
+      expect(again.outcome).toBe('already-running');
+    }
+    expect(listSyncRuns(app.db, home.id).map((r) => r.state)).toEqual(['running']);
+    runningSyncs.cancel(home.id, alice.id);
+    await first;
+  });
+
+  it('the challenge timeout ends the wait as expired and marks the row timeout', async () => {
+    const home = connect(alice, 'home');
+    const member = new DmMember(app, 'never');
+    const report = await syncConnection(app, options(alice, { connectionId: home.id }, member, { challengeTimeoutMs: 100 }));
+    expect(report.outcome).toBe('challenge-expired');
+    expect(getChallengeByRelayId(app.db, member.seen[0]!.context.challenge.relayId)?.outcome).toBe('timeout');
+  });
+
+  it('expireWaitingChallenges marks waiting rows expired once, keeps their message ids, and a late outcome does not undo it', async () => {
+    const home = connect(alice, 'home');
+    const member = new DmMember(app, 'never');
+    const asked = member.asked();
+    const syncing = syncConnection(app, options(alice, { connectionId: home.id }, member));
+    const { challenge } = await asked;
+    setChallengeMessage(app.db, challenge.id, 'dm-channel-1', 'message-1');
+    const expired = expireWaitingChallenges(app.db);
+    expect(expired.map((c) => [c.id, c.outcome, c.messageChannelId, c.messageId])).toEqual([[challenge.id, 'expired', 'dm-channel-1', 'message-1']]);
+    expect(expireWaitingChallenges(app.db)).toEqual([]);
+    runningSyncs.cancel(home.id, alice.id);
+    await syncing;
+    expect(getChallengeByRelayId(app.db, challenge.relayId)?.outcome).toBe('expired');
+    expect(resolveChallenge(app.db, challenge.id, 'accepted')).toBe(false);
+  });
+});
