@@ -1,5 +1,5 @@
 /** Opening the database: one file, WAL, foreign keys on, migrations applied before anything else runs. */
-import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
@@ -34,11 +34,16 @@ export function openDatabase(path: string): Database {
   if (!inMemory) mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const created = !inMemory && !existsSync(path);
 
+  // A database made by an older version (or copied in with a loose umask) is tightened too, with its WAL: the
+  // transactions are private even where the secrets are encrypted.
+  if (!inMemory && !created) tightenModes(path);
   const sqlite = new BetterSqlite3(path, { timeout: busyTimeoutMs });
   // SQLite gives the -wal and -shm files the database file's mode.
   if (created) chmodSync(path, 0o600);
   try {
     sqlite.pragma(`busy_timeout = ${busyTimeoutMs}`);
+    // Deleted and overwritten content (a forgotten access key's ciphertext) is zeroed in the file, not left in free space.
+    sqlite.pragma('secure_delete = ON');
     if (!inMemory) sqlite.pragma('journal_mode = WAL');
     // Durable enough in WAL mode, and much cheaper than FULL on every commit.
     sqlite.pragma('synchronous = NORMAL');
@@ -50,6 +55,20 @@ export function openDatabase(path: string): Database {
   } catch (error) {
     sqlite.close();
     throw error;
+  }
+}
+
+/** The database, its WAL and shared-memory file: the owner's only. */
+function tightenModes(path: string): void {
+  if (process.platform === 'win32') return;
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+    try {
+      if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
+    } catch (error) {
+      // Missing -wal/-shm are normal; a file of another user we cannot change is left to fail elsewhere if at all.
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'EPERM') throw error;
+    }
   }
 }
 

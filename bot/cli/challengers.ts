@@ -2,7 +2,7 @@
  * The command line's ways of answering a bank's challenge: a hidden prompt on a terminal, a JSON answers file,
  * or neither (then the sync stops with exit 3 and says how to provide answers).
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { read } from 'read';
 import type { ChallengeContext, ChallengeOutcome, ChallengeQuestion, Challenger } from '../../core/sync/types.ts';
 
@@ -69,9 +69,19 @@ export class PresetChallenger implements Challenger {
   }
 }
 
-/** Answers from a JSON file `{"<MFAPHRASEID>": "<answer>"}`. */
+/** The answers file cannot be used; one line, never quoting an answer. */
+export class AnswersFileError extends Error {
+  override name = 'AnswersFileError';
+}
+
+/** Answers from a JSON file `{"<MFAPHRASEID>": "<answer>"}`, read when the bank asks. */
 export function answersFileChallenger(path: string): Challenger {
   return new PresetChallenger(() => readAnswersFile(path), 'the answers file');
+}
+
+/** Answers read already (so a bad file is refused before anything is sent to the bank). */
+export function presetAnswersChallenger(answers: ReadonlyMap<string, string>, source = 'the answers file'): Challenger {
+  return new PresetChallenger(async () => answers, source);
 }
 
 /** No terminal and no answers file: nobody can answer here. */
@@ -84,21 +94,32 @@ export class UnattendedChallenger implements Challenger {
   }
 }
 
+/**
+ * Reads `{"<MFAPHRASEID>": "<answer>"}`. A file other users may read or write is refused, as ssh refuses such key
+ * files: answers are as good as a password to the bank.
+ */
 export async function readAnswersFile(path: string): Promise<Map<string, string>> {
   let parsed: unknown;
   try {
+    const { mode } = await stat(path);
+    if (process.platform !== 'win32' && (mode & 0o077) !== 0) {
+      throw new AnswersFileError(
+        `the answers file ${path} is open to other users (mode ${(mode & 0o777).toString(8)}); run: chmod 600 ${JSON.stringify(path)}`,
+      );
+    }
     parsed = JSON.parse(await readFile(path, 'utf8'));
   } catch (error) {
+    if (error instanceof AnswersFileError) throw error;
     const reason = (error as NodeJS.ErrnoException).code ?? 'not valid JSON';
-    throw new Error(`cannot read the answers file ${path}: ${reason}`);
+    throw new AnswersFileError(`cannot read the answers file ${path}: ${reason}`);
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new Error(`the answers file ${path} must hold a JSON object such as {"MFA16": "your answer"}`);
+    throw new AnswersFileError(`the answers file ${path} must hold a JSON object such as {"MFA16": "your answer"}`);
   }
   const answers = new Map<string, string>();
   for (const [id, value] of Object.entries(parsed)) {
     // Never echo a value back: it is an answer.
-    if (typeof value !== 'string') throw new Error(`the answers file ${path}: the answer for ${id} must be a string`);
+    if (typeof value !== 'string') throw new AnswersFileError(`the answers file ${path}: the answer for ${id} must be a string`);
     answers.set(id, value);
   }
   return answers;

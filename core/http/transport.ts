@@ -15,6 +15,7 @@ import {
   OfxTlsError,
 } from './errors.ts';
 import { excerptOf, secretValuesOf } from './excerpt.ts';
+import { redirectTarget } from './redirect.ts';
 import { checkOfxUrl } from './url.ts';
 import { encodeOfx } from '../ofx/serialize.ts';
 
@@ -39,8 +40,10 @@ const MAX_REDIRECTS = 3;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 /** An error page is read only this far: enough for an excerpt. */
 const ERROR_BODY_BYTES = 16 * 1024;
-/** `<OFX` must appear this early: after the header, never megabytes in. */
+/** `<OFX` must appear this early: after the header, never megabytes in. A body without it is cut off there. */
 const OFX_SCAN_BYTES = 64 * 1024;
+/** Media types no OFX server sends: refused from the headers. */
+const NEVER_OFX = /^\s*(image|audio|video|font|model)\//i;
 
 const TLS_CODES = new Set([
   'CERT_HAS_EXPIRED',
@@ -98,10 +101,18 @@ export async function postOfx(url: string, body: string, options: TransportOptio
         const start = await readBody(response, ERROR_BODY_BYTES, target.host, 'truncate');
         throw new OfxHttpStatusError(response.statusCode, target.host, excerptOf(start, secrets));
       }
-      const bytes = await readBody(response, maxBytes, target.host, 'refuse');
-      if (!looksLikeOfx(bytes)) {
-        throw new OfxNotOfxError(target.host, headerText(response.headers['content-type']), excerptOf(bytes, secrets, 80));
+      const contentType = headerText(response.headers['content-type']);
+      // Labels lie both ways (real OFX comes as text/plain, octet-stream, even text/html), so the bytes decide;
+      // only a type that can never be OFX is refused from the headers, before a byte of it is read.
+      if (contentType !== null && NEVER_OFX.test(contentType)) {
+        abandon(response.body);
+        throw new OfxNotOfxError(target.host, contentType, '');
       }
+      const notOfx = (start: Uint8Array): OfxNotOfxError | null =>
+        looksLikeOfx(start) ? null : new OfxNotOfxError(target.host, contentType, excerptOf(start, secrets, 80));
+      const bytes = await readBody(response, maxBytes, target.host, 'refuse', notOfx);
+      const refusal = notOfx(bytes);
+      if (refusal) throw refusal;
       return bytes;
     }
   } catch (err) {
@@ -115,33 +126,19 @@ function headerText(value: string | string[] | undefined): string | null {
   return (Array.isArray(value) ? value[0] : value) ?? null;
 }
 
-function redirectTarget(from: URL, location: string | string[] | undefined): URL {
-  const raw = headerText(location);
-  if (!raw) throw new OfxRedirectError(from.host, 'the redirect has no Location');
-  let to: URL;
-  try {
-    to = new URL(raw, from);
-  } catch {
-    throw new OfxRedirectError(from.host, 'the redirect Location is not a valid URL');
-  }
-  if (to.hostname.toLowerCase() !== from.hostname.toLowerCase()) {
-    throw new OfxRedirectError(from.host, `it points to another host (${to.host})`);
-  }
-  if (from.protocol === 'https:' && to.protocol !== 'https:') {
-    throw new OfxRedirectError(from.host, 'it leaves https');
-  }
-  return checkOfxUrl(to.href);
-}
-
 /**
  * Reads the body up to `limit` bytes. 'refuse': more than that is an error, found from Content-Length before
  * reading when the server sends one, else as soon as the stream passes it. 'truncate': keep the first bytes.
+ * `sniff` looks once at the first OFX_SCAN_BYTES as soon as they are in: an error it returns stops the reading
+ * there (a maintenance page that goes on for megabytes, or forever, is not read to the cap or the deadline).
+ * The overall deadline reaches the body through the request's signal, so a body that trickles ends with it.
  */
 async function readBody(
   response: Dispatcher.ResponseData,
   limit: number,
   host: string,
   overflow: 'refuse' | 'truncate',
+  sniff?: (start: Uint8Array) => Error | null,
 ): Promise<Uint8Array> {
   const declared = Number(headerText(response.headers['content-length']) ?? NaN);
   if (overflow === 'refuse' && Number.isFinite(declared) && declared > limit) {
@@ -161,6 +158,14 @@ async function readBody(
     }
     chunks.push(buf);
     total += buf.length;
+    if (sniff !== undefined && total >= OFX_SCAN_BYTES) {
+      const refusal = sniff(Buffer.concat(chunks, total).subarray(0, OFX_SCAN_BYTES));
+      if (refusal) {
+        abandon(response.body);
+        throw refusal;
+      }
+      sniff = undefined;
+    }
   }
   const joined = Buffer.concat(chunks, total);
   return new Uint8Array(joined.buffer, joined.byteOffset, joined.byteLength);

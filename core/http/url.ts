@@ -22,6 +22,10 @@ export function checkOfxUrl(raw: string): URL {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new OfxError(`the OFX URL must start with https:// (it uses ${url.protocol})`);
   }
+  // The sign-on carries the credentials; in the URL they would be sent to every hop and land in logs.
+  if (url.username !== '' || url.password !== '') {
+    throw new OfxError('the OFX URL carries a user name or password (user:password@); remove it: the sign-on carries the credentials');
+  }
   if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) throw new OfxInsecureUrlError(url.host);
   return url;
 }

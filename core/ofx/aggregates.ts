@@ -19,7 +19,7 @@ export interface LeafDecl {
   name: string;
   occurs: Occurs;
   type: LeafType;
-  /** Added in 1.0.3 / 2.0.3 with multi-factor sign-on: not allowed in 1.0.2 / 2.0.0 requests. */
+  /** Added in 1.0.3 / 2.0.3 with multi-factor sign-on: not allowed in 1.0.2 / 2.0.0 requests (the builder refuses it). */
   mfa?: boolean;
 }
 
@@ -95,9 +95,10 @@ const DECLARATIONS: readonly AggregateDecl[] = [
       text('APPVER'),
       text('APPKEY', '?'),
       text('CLIENTUID', '?'),
-      text('USERCRED1', '?'),
-      text('USERCRED2', '?'),
-      text('AUTHTOKEN', '?'),
+      // USERCRED1/2 and AUTHTOKEN came with ACCESSKEY and the challenges in 1.0.3 / 2.0.3 (2.1.1 §2.5.1.2).
+      text('USERCRED1', '?', { mfa: true }),
+      text('USERCRED2', '?', { mfa: true }),
+      text('AUTHTOKEN', '?', { mfa: true }),
       text('ACCESSKEY', '?', { mfa: true }),
       sub('MFACHALLENGEA', '*', { mfa: true }),
       // The 2.2 schema's spelling of the same aggregate; some servers want it (a per-connection choice).

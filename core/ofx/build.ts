@@ -7,7 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { OfxError } from '../errors.ts';
 import { aggregateDecl, MESSAGE_SET_OF, OFX_DATETIME, type ChildDecl } from './aggregates.ts';
 import { formatOfxDateTime } from './dates.ts';
-import { serializeOfx } from './serialize.ts';
+import { checkWindows1252 } from './charset.ts';
+import { formatOfVersion, serializeOfx } from './serialize.ts';
 import { aggregate, leaf, type OfxNode } from './tree.ts';
 
 export type OfxVersion = '102' | '103' | '200' | '203' | '211' | '220';
@@ -104,8 +105,10 @@ function declarativeBuilder(version: OfxVersion): BuildAggregate {
         throw new OfxError(`${path} may appear only once`);
       }
       if (nodes.length > 0 && child.mfa && !mfaCapable(version)) {
+        // Refused rather than left out: a bank asking for USERCRED1 or an answer would refuse a sign-on without
+        // it (15500, 3000) and nobody could tell why; this says what to change.
         throw new OfxError(
-          `${path} needs multi-factor sign-on, which OFX ${version} does not have; use version 103 or 203 and later`,
+          `${path} needs multi-factor sign-on (OFX 1.0.3 / 2.0.3), which OFX ${version} does not have; use version 103 or 203 and later`,
         );
       }
       children.push(...nodes);
@@ -190,6 +193,8 @@ export function buildRequest(spec: RequestSpec, ctx: BuildContext = {}): BuiltRe
     SIGNONMSGSRQV1: b('SIGNONMSGSRQV1', { SONRQ: buildSonrq(b, signon, dt(now, 'DTCLIENT')), MFACHALLENGETRNRQ: challenge }),
     ...setFields,
   });
+  // 1.x declares CHARSET:1252: a character it lacks is refused here, naming the field, before anything is sent.
+  if (formatOfVersion(version) === 'sgml') checkWindows1252(root);
   const newFileUid = uuid();
   return { body: serializeOfx(root, { version, newFileUid }), root, trnuids, newFileUid };
 }

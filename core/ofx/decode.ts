@@ -44,11 +44,17 @@ export function detectCharset(bytes: Uint8Array): { charset: OfxCharset; bomLeng
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return { charset: 'utf-8', bomLength: 3 };
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return { charset: 'utf-16le', bomLength: 2 };
   if (bytes[0] === 0xfe && bytes[1] === 0xff) return { charset: 'utf-16be', bomLength: 2 };
+  // UTF-16 without a BOM shows itself: `<?` is 3C 00 3F 00 (LE) or 00 3C 00 3F (BE) (XML 1.0 Appendix F).
+  if (bytes[0] === 0x3c && bytes[1] === 0 && bytes[2] === 0x3f && bytes[3] === 0) return { charset: 'utf-16le', bomLength: 0 };
+  if (bytes[0] === 0 && bytes[1] === 0x3c && bytes[2] === 0 && bytes[3] === 0x3f) return { charset: 'utf-16be', bomLength: 0 };
   const head = asBuffer(bytes.subarray(0, HEADER_WINDOW)).toString('latin1');
   const xmlDecl = /<\?xml\b[^>]*?\?>/i.exec(head);
   if (xmlDecl) {
     const enc = /encoding\s*=\s*["']([^"']*)["']/i.exec(xmlDecl[0]);
-    return { charset: enc ? xmlEncodingCharset(enc[1] ?? '') : 'utf-8', bomLength: 0 };
+    const declared = enc ? xmlEncodingCharset(enc[1] ?? '') : 'utf-8';
+    // A declaration readable one byte per character was not written in UTF-16, whatever it says: real files
+    // say encoding="utf-16" over plain UTF-8 bytes. The bytes win (read leniently as UTF-8, else 1252).
+    return { charset: declared === 'utf-16le' || declared === 'utf-16be' ? 'utf-8' : declared, bomLength: 0 };
   }
   const bodyStart = head.indexOf('<');
   const charset = sgmlCharset(bodyStart === -1 ? head : head.slice(0, bodyStart));

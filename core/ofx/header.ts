@@ -12,7 +12,11 @@ export interface HeaderReading {
   bodyStart: number;
 }
 
-const SGML_FIELD = /([A-Za-z][A-Za-z0-9]*)[ \t]*:[ \t]*([^\s<]*)/g;
+/**
+ * KEY:VALUE. A key starts only where a word starts (the lookbehind): tried at every letter of a long word, the
+ * greedy key would rescan the rest of the word each time, quadratic in a header of letters without a colon.
+ */
+const SGML_FIELD = /(?<![A-Za-z0-9])([A-Za-z][A-Za-z0-9]*)[ \t]*:[ \t]*([^\s<]*)/g;
 const PI_ATTRIBUTE = /([A-Za-z][\w.-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
 
 /** How many tags to look at when guessing the format of a header-less file. */

@@ -4,6 +4,7 @@
  * simulated bank's responses, so both families are produced by one piece of code.
  */
 import { XMLBuilder } from 'fast-xml-parser';
+import { encodeWindows1252, OfxCharsetError } from './charset.ts';
 import type { OfxNode } from './tree.ts';
 import type { OfxFormat } from './types.ts';
 
@@ -86,11 +87,14 @@ function serializeXml(root: OfxNode, o: SerializeOptions): string {
 }
 
 /**
- * The bytes to send for an OFX text. 1.x files declare CHARSET:1252, so their text goes out as single bytes
- * (latin1 is 1252 for everything we write); 2.x declares UTF-8. Text a 1252 header cannot carry stays UTF-8
- * rather than being mangled.
+ * The bytes to send for an OFX text. 1.x files declare CHARSET:1252, so their text goes out as Windows-1252
+ * bytes (’ is 0x92, € is 0x80); 2.x declares UTF-8. A 1.x text with a character 1252 lacks is refused, never
+ * sent with a substitute (buildRequest has already named the field; this guards texts built elsewhere, and
+ * names nothing, as the text may hold a password).
  */
 export function encodeOfx(text: string): Uint8Array {
-  const sgml = /^\s*OFXHEADER\s*:\s*100/.test(text);
-  return Buffer.from(text, sgml && /^[\x00-\xff]*$/.test(text) ? 'latin1' : 'utf8');
+  if (!/^\s*OFXHEADER\s*:\s*100/.test(text)) return Buffer.from(text, 'utf8');
+  const bytes = encodeWindows1252(text);
+  if (bytes === null) throw new OfxCharsetError('the OFX text', null);
+  return bytes;
 }

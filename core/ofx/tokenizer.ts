@@ -62,15 +62,23 @@ function numericEntity(body: string): string | null {
   return String.fromCodePoint(code);
 }
 
+/** A reference is at most 12 characters from its `&` to its `;` (`&#x10FFFF;` is 10, `&#1114111;` 10). */
+const MAX_REFERENCE = 12;
+
 /** Decodes the five XML entities and numeric references; every other `&` stays a literal ampersand. */
 export function decodeEntities(raw: string): string {
   let i = raw.indexOf(AMP);
   if (i === -1) return raw;
   let out = '';
   let last = 0;
+  const length = raw.length;
   while (i !== -1) {
-    const semi = raw.indexOf(';', i + 1);
-    if (semi !== -1 && semi - i <= 12) {
+    // The `;` is looked for only as far as a reference can reach: searching the rest of the text for it would
+    // make text of bare ampersands (2 MB of `&`) take time quadratic in its length.
+    const reach = Math.min(length, i + MAX_REFERENCE + 1);
+    let semi = i + 1;
+    while (semi < reach && raw.charCodeAt(semi) !== 59 /* ; */) semi++;
+    if (semi < reach) {
       const body = raw.slice(i + 1, semi);
       const replacement = body.charCodeAt(0) === 35 /* # */ ? numericEntity(body) : (NAMED_ENTITIES[body] ?? null);
       if (replacement !== null) {
@@ -98,6 +106,13 @@ const LEAF_ONLY_AGGREGATES: ReadonlySet<string> = new Set([
  * garbage-collection time) down on large statements; a miss just slices and replaces the slot.
  */
 const NAME_SLOTS = 1024;
+
+/**
+ * How deep elements may nest. Real OFX nests about ten deep (a sloppy file's empty leaves, open until an
+ * ancestor's end tag shows what they were, add a few more); a file nested hundreds deep is an attack or noise,
+ * and readers walking such a tree recursively would run out of stack.
+ */
+export const MAX_DEPTH = 256;
 
 /** Placeholder children of an aggregate still open; replaced when it closes. */
 const EMPTY: OfxNode[] = [];
@@ -160,6 +175,14 @@ class Tokenizer {
   private readonly starts: number[] = [];
   /** Where each open aggregate's start tag begins in `text` (for the compact hook). */
   private readonly tagStarts: number[] = [];
+  /**
+   * How many of each open aggregate's children (so far) are aggregates, kept up to date as children come, so
+   * that an implicit close knows at once whether the element holds one: scanning its children instead would
+   * rescan the same children at every level of a chain of empty leaves, quadratic in the input.
+   */
+  private readonly aggregateChildren: number[] = [];
+  /** How many open aggregates have each name: an end tag for none of them is dismissed without walking the stack. */
+  private readonly openNames = new Map<string, number>();
   /** The element whose start tag was read last, while it is unknown whether it is a leaf or an aggregate. */
   private pendingName: string | null = null;
   /** Where pendingName's start tag begins. */
@@ -231,58 +254,84 @@ class Tokenizer {
     if (value !== '') {
       this.buffer.push({ name, value });
     } else {
-      const node: OfxNode = { name, children: EMPTY };
-      this.buffer.push(node);
-      this.stack.push(node);
-      this.starts.push(this.buffer.length);
-      this.tagStarts.push(this.pendingStart);
+      this.open({ name, children: EMPTY }, this.pendingStart);
     }
     this.pendingName = null;
   }
 
+  /** A child aggregate of the innermost open element (or of the top level) joins the buffer. */
+  private pushAggregate(node: OfxNode): void {
+    this.buffer.push(node);
+    const top = this.aggregateChildren.length - 1;
+    if (top >= 0) this.aggregateChildren[top] = (this.aggregateChildren[top] as number) + 1;
+  }
+
+  /** `node` becomes the innermost open aggregate; its start tag begins at `tagStart`. */
+  private open(node: OfxNode, tagStart: number): void {
+    if (this.stack.length >= MAX_DEPTH) {
+      throw new OfxParseError(`elements are nested more than ${MAX_DEPTH} deep; this is not an OFX file that can be read`);
+    }
+    this.pushAggregate(node);
+    this.stack.push(node);
+    this.starts.push(this.buffer.length);
+    this.tagStarts.push(tagStart);
+    this.aggregateChildren.push(0);
+    this.openNames.set(node.name, (this.openNames.get(node.name) ?? 0) + 1);
+  }
+
+  /** Forgets the innermost open aggregate (its children stay in the buffer); returns where they begin. */
+  private pop(): number {
+    const node = this.stack.pop() as OfxNode;
+    this.tagStarts.pop();
+    this.aggregateChildren.pop();
+    this.openNames.set(node.name, (this.openNames.get(node.name) as number) - 1);
+    return this.starts.pop() as number;
+  }
+
   /** Closes the innermost aggregate: its children move from the buffer into their own array. */
   private closeTop(): void {
-    const node = this.stack.pop() as OfxNode;
-    const from = this.starts.pop() as number;
-    this.tagStarts.pop();
+    const node = this.stack[this.stack.length - 1] as OfxNode;
+    const from = this.pop();
     node.children = this.buffer.slice(from);
     this.buffer.length = from;
   }
 
   /** An end tag for an element further up closes this one implicitly (see the rules at the top). */
   private closeImplicitly(): void {
-    const { buffer, stack, starts } = this;
+    const { stack, aggregateChildren } = this;
     const node = stack[stack.length - 1] as OfxNode;
-    const from = starts[starts.length - 1] as number;
-    let holdsAggregate = false;
-    // `value`, not `children`: a compacted child may build its children only when they are asked for.
-    for (let i = from; i < buffer.length && !holdsAggregate; i++) holdsAggregate = (buffer[i] as OfxNode).value === undefined;
-    if (holdsAggregate || LEAF_ONLY_AGGREGATES.has(node.name)) {
+    if ((aggregateChildren[aggregateChildren.length - 1] as number) > 0 || LEAF_ONLY_AGGREGATES.has(node.name)) {
       this.closeTop();
       return;
     }
-    // An empty leaf after all: its would-be children stay where they are, as its following siblings.
-    stack.pop();
-    starts.pop();
-    this.tagStarts.pop();
-    buffer[from - 1] = { name: node.name, value: '' };
+    // An empty leaf after all: its would-be children (leaves all) stay where they are, as its following
+    // siblings, and its parent has one aggregate child fewer.
+    const from = this.pop();
+    this.buffer[from - 1] = { name: node.name, value: '' };
+    const top = aggregateChildren.length - 1;
+    if (top >= 0) aggregateChildren[top] = (aggregateChildren[top] as number) - 1;
   }
 
   /** The end tag of `name`, ending just before `end`, closes the innermost open `name`. */
   private closeElement(name: string, end: number): void {
     const { buffer, stack } = this;
-    let i = stack.length - 1;
-    while (i >= 0 && (stack[i] as OfxNode).name !== name) i--;
-    if (i < 0) return; // a stray end tag, e.g. for a leaf that already has its text: nothing to close
-    while (stack.length - 1 > i) this.closeImplicitly();
-    const tagStart = this.tagStarts[i] as number;
+    // A stray end tag, e.g. for a leaf that already has its text: nothing to close. Known from the count of
+    // open elements by name, not by walking the stack, which end tag after end tag would make quadratic.
+    if (stack[stack.length - 1]?.name !== name && !this.openNames.get(name)) return;
+    while ((stack[stack.length - 1] as OfxNode).name !== name) this.closeImplicitly();
+    const tagStart = this.tagStarts[this.tagStarts.length - 1] as number;
     this.closeTop();
     if (this.compact !== undefined) {
       // closeTop left the closed aggregate last in the buffer, among its parent's children.
       const at = buffer.length - 1;
       const parent = stack[stack.length - 1]?.name;
       const replacement = this.compact.closed(buffer[at] as OfxNode, parent, this.text, tagStart, end);
-      if (replacement !== undefined) buffer[at] = replacement;
+      if (replacement !== undefined) {
+        buffer[at] = replacement;
+        // Should a replacement ever be a leaf, the parent holds one aggregate fewer.
+        const top = this.aggregateChildren.length - 1;
+        if (replacement.value !== undefined && top >= 0) this.aggregateChildren[top] = (this.aggregateChildren[top] as number) - 1;
+      }
     }
   }
 
@@ -399,7 +448,8 @@ class Tokenizer {
           const end = this.scanLeaves(name, gt + 1, sink);
           const node = end === -1 ? undefined : sink.finish(text, lt, end);
           if (node !== undefined) {
-            buffer.push(node);
+            if (node.value === undefined) this.pushAggregate(node);
+            else buffer.push(node);
             pos = this.textStart = end;
             continue;
           }

@@ -1,14 +1,18 @@
 /**
  * ACCESSKEYs the bank hands out after a passed challenge, stored encrypted. At most one live key per connection;
- * replaced or rejected keys are kept as dropped rows (without use) so a connection's history can be read.
+ * replaced, rejected or forgotten keys are kept as dropped rows, for the history (when received, used, dropped and
+ * why), but without their ciphertext: a dropped key is gone, not merely unused.
  */
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNotNull, isNull, ne } from 'drizzle-orm';
 import type { KeyStore } from '../../core/sync/types.ts';
 import type { Database, Executor } from '../connection.ts';
 import { accessKeys, connections } from '../schema.ts';
 import { oneLine } from '../one-line.ts';
 import type { SecretBox } from '../secrets.ts';
 import { secretAad } from './connections.ts';
+
+/** What a dropped row keeps in place of the ciphertext (the column is NOT NULL; '' is never SecretBox output). */
+const ERASED = '';
 
 export class DbKeyStore implements KeyStore {
   constructor(
@@ -62,9 +66,17 @@ export class DbKeyStore implements KeyStore {
   }
 }
 
-/** `bank forget-key`: the next sync signs on without a key (and the bank will likely challenge again). */
+/**
+ * `bank forget-key`: the next sync signs on without a key (and the bank will likely challenge again). The
+ * ciphertext is erased from the row; with secure_delete and a WAL checkpoint it is gone from the files too.
+ */
 export function forgetKey(db: Database, connectionId: number, reason = 'forgotten at the user\'s request'): boolean {
-  return dropLiveKey(db.orm, connectionId, reason);
+  const dropped = dropLiveKey(db.orm, connectionId, reason);
+  // The old page images sit in the WAL until a checkpoint; TRUNCATE copies the clean pages back and empties it.
+  // Best effort: a reader in another process may hold the WAL, and the next checkpoint finishes the job.
+  if (!db.path || db.path === ':memory:') return dropped;
+  db.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+  return dropped;
 }
 
 /** When the live key arrived and was last sent, without the key itself; null when there is none. */
@@ -83,14 +95,21 @@ export function liveKeyInfo(db: Database, connectionId: number): LiveKeyInfo | n
   );
 }
 
+/** Drops the live key and erases its ciphertext (and that of any dropped row an older version left it in). */
 function dropLiveKey(executor: Executor, connectionId: number, reason: string): boolean {
   const result = executor
     .update(accessKeys)
-    .set({ droppedAt: new Date().toISOString(), droppedReason: oneLine(reason) })
+    .set({ droppedAt: new Date().toISOString(), droppedReason: oneLine(reason), encryptedKey: ERASED })
     .where(and(eq(accessKeys.connectionId, connectionId), isNull(accessKeys.droppedAt)))
+    .run();
+  executor
+    .update(accessKeys)
+    .set({ encryptedKey: ERASED })
+    .where(and(eq(accessKeys.connectionId, connectionId), isNotNull(accessKeys.droppedAt), ne(accessKeys.encryptedKey, ERASED)))
     .run();
   return result.changes > 0;
 }
+
 
 /** KeyStore ids are the decimal row ids `toConnectionConfig` hands out. */
 export function parseConnectionId(id: string): number {

@@ -11,7 +11,11 @@
  *   example (OFX 2.1.1 §2.5.6): the sign-on itself was fine; the other transactions of that request are not answered.
  * - A missing or wrong USERCRED1 is 15500 (invalid credentials): it is part of the credentials, and 15511 is
  *   reserved for multi-factor trouble the client cannot fix.
- * - MFACHALLENGEFIRST users: answers count only after a challenge list was handed out; before that, 3000.
+ * - MFACHALLENGEFIRST users without a valid key (the profile tells clients so): the challenge request must come
+ *   alone in its sign-on, before any other request. A request that bundles it with other work, or answers that
+ *   come before a list was handed out, get 3000 with nothing processed (not even the challenge request): 3000 is
+ *   what the spec answers a sign-on that lacks the challenge, and a request that bundles it is treated as lacking
+ *   it. The client's way on is the one 3000 names: MFACHALLENGERQ, alone.
  * Nothing here ever echoes a password, key or answer.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
@@ -102,7 +106,11 @@ export class Authenticator {
     return key;
   }
 
-  signOn(signon: SignonRequest, challengeRequested: boolean): SignonOutcome {
+  /**
+   * `challengeRequested`: the request carries MFACHALLENGETRNRQ; `otherWork`: it carries any other transaction
+   * too (profile included), which an MFACHALLENGEFIRST bank refuses in the challenge's sign-on.
+   */
+  signOn(signon: SignonRequest, challengeRequested: boolean, otherWork = false): SignonOutcome {
     const user = signon.userId === null ? undefined : this.users.get(signon.userId);
     if (!user || !sameSecret(signon.password, user.password)) return { code: 15500, kind: 'refused' };
     const state = this.state(user.userId);
@@ -113,6 +121,7 @@ export class Authenticator {
     if (cred1 && !sameSecret(signon.userCred1, cred1.value)) return { code: 15500, kind: 'refused' };
     if (this.keyIsValid(signon.accessKey, user.userId)) return { code: 0, kind: 'authenticated', newAccessKey: null };
 
+    if (settings.mfaChallengeFirst && challengeRequested && otherWork) return { code: 3000, kind: 'refused' };
     if (signon.answers.length > 0) {
       if (settings.mfaChallengeFirst && !state.challengeIssued) return { code: 3000, kind: 'refused' };
       if (answersAccepted(user.scenario.questions, signon.answers, this.now())) {

@@ -58,7 +58,11 @@ export function answerRequest(ctx: BankContext, request: SimRequest): AnsweredRe
   const profileOnly = items.length > 0 && items.every((i) => i.kind === 'profile');
   const outcome: SignonOutcome = profileOnly
     ? { code: 0, kind: 'authenticated', newAccessKey: null }
-    : ctx.auth.signOn(request.signon, items.some((i) => i.kind === 'challenge'));
+    : ctx.auth.signOn(
+        request.signon,
+        items.some((i) => i.kind === 'challenge'),
+        items.some((i) => i.kind !== 'challenge'),
+      );
 
   const out = new ResponseBuilder();
   const statuses: AnsweredRequest['statuses'] = [];

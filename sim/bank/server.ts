@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { decodeOfx } from '../../core/ofx/decode.ts';
 import { parseOfx } from '../../core/ofx/parse.ts';
-import { serializeOfx } from '../../core/ofx/serialize.ts';
+import { encodeOfx, serializeOfx } from '../../core/ofx/serialize.ts';
 import { aggregate } from '../../core/ofx/tree.ts';
 import type { OfxNode } from '../../core/ofx/tree.ts';
 import { validateOfxRequest } from '../../core/ofx/validate.ts';
@@ -142,9 +142,9 @@ export async function startSimBank(options: SimBankOptions = {}): Promise<SimBan
   });
 
   const encode = (root: OfxNode): Buffer => {
-    const text = serializeOfx(root, { version, newFileUid: randomUUID() });
-    // 1.0.3 declares CHARSET:1252; every character the bank writes is Latin-1, which 1252 shares byte for byte.
-    return version === '103' ? Buffer.from(text, 'latin1') : Buffer.from(text, 'utf8');
+    // 1.0.3 declares CHARSET:1252 and goes out as 1252 bytes, 2.1.1 as UTF-8: the one encoder the client uses too.
+    const bytes = encodeOfx(serializeOfx(root, { version, newFileUid: randomUUID() }));
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   };
 
   const record = (entry: Partial<RequestLogEntry> & { httpStatus: number }): void => {

@@ -1,10 +1,10 @@
 /** The command line's challengers: prompts on a terminal without echo, answers files, unattended runs. */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { answersFileChallenger, TerminalChallenger, UnattendedChallenger } from '../../bot/cli/challengers.ts';
+import { answersFileChallenger, readAnswersFile, TerminalChallenger, UnattendedChallenger } from '../../bot/cli/challengers.ts';
 import type { ChallengeContext, ChallengeQuestion } from '../../core/sync/types.ts';
 
 const QUESTIONS: ChallengeQuestion[] = [
@@ -55,19 +55,36 @@ describe('answers file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ofx-mfa-answers-'));
     try {
       const full = join(dir, 'full.json');
-      writeFileSync(full, JSON.stringify({ MFA16: 'Smith', SIMQ1: 'Rex' }));
+      writeFileSync(full, JSON.stringify({ MFA16: 'Smith', SIMQ1: 'Rex' }), { mode: 0o600 });
       const answered = await answersFileChallenger(full).ask(QUESTIONS, context());
       expect(answered.kind).toBe('answered');
 
       const partial = join(dir, 'partial.json');
-      writeFileSync(partial, JSON.stringify({ MFA16: 'Smith' }));
+      writeFileSync(partial, JSON.stringify({ MFA16: 'Smith' }), { mode: 0o600 });
       const missing = await answersFileChallenger(partial).ask(QUESTIONS, context());
       expect(missing).toEqual({ kind: 'unavailable', reason: expect.stringContaining('SIMQ1') });
       expect(JSON.stringify(missing)).not.toContain('Smith');
 
       const broken = join(dir, 'broken.json');
-      writeFileSync(broken, '{"MFA16": ');
+      writeFileSync(broken, '{"MFA16": ', { mode: 0o600 });
       await expect(answersFileChallenger(broken).ask(QUESTIONS, context())).rejects.toThrow(/not valid JSON/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.each([0o644, 0o640, 0o604, 0o620])('refuses an answers file other users may read or write (mode %o), as ssh does', async (mode) => {
+    const dir = mkdtempSync(join(tmpdir(), 'ofx-mfa-answers-'));
+    try {
+      const file = join(dir, 'answers.json');
+      writeFileSync(file, JSON.stringify({ MFA16: 'Smith' }), { mode: 0o600 });
+      chmodSync(file, mode);
+      const error = await readAnswersFile(file).catch((e: Error) => e);
+      expect(error).toBeInstanceOf(Error);
+      expect((error as Error).message).toMatch(/open to other users.*chmod 600/);
+      expect((error as Error).message).not.toContain('Smith');
+      chmodSync(file, 0o600);
+      expect(Object.fromEntries(await readAnswersFile(file))).toEqual({ MFA16: 'Smith' });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -12,6 +12,10 @@ import {
   ensureDiscordMember,
   expireWaitingChallenges,
   getChallengeByRelayId,
+  getConnectionById,
+  getHold,
+  listAccounts,
+  upsertAccounts,
   listAllConnections,
   listChallenges,
   listSyncRuns,
@@ -35,6 +39,7 @@ import {
 import { startSimBank, type SimBank } from '../../sim/bank/index.ts';
 
 const RIGHT = { MFA16: 'Smith', SIMQ1: 'Rex' };
+const WRONG = { MFA16: 'Jones', SIMQ1: 'Fido' };
 
 type Context = ChallengeContext & { challenge: RecordedChallenge };
 
@@ -190,5 +195,96 @@ describe('the sync service', () => {
     await syncing;
     expect(getChallengeByRelayId(app.db, challenge.relayId)?.outcome).toBe('expired');
     expect(resolveChallenge(app.db, challenge.id, 'accepted')).toBe(false);
+  });
+
+  describe('holds: never lock a member out', () => {
+    const wrongSets = async (user = 'demo') =>
+      ((await (await fetch(bank.url.replace(/\/ofx$/, `/admin/users/${user}`))).json()) as { wrongAnswerSets: number }).wrongAnswerSets;
+
+    it('after a 3001 an unattended sync does not sign on (held, no run row); an attended one may, and its success lifts the hold', async () => {
+      const home = connect(alice, 'home');
+      const rejected = await syncConnection(app, options(alice, { connectionId: home.id }, new DmMember(app, WRONG), { attended: false, trigger: 'schedule' }));
+      expect(rejected.outcome).toBe('answers-rejected');
+      expect(rejected.hold).toMatchObject({ reason: 'answers-rejected', code: 3001 });
+      expect(getHold(app.db, home.id)).toEqual(rejected.hold);
+      expect(await wrongSets()).toBe(1);
+
+      const before = handled.length;
+      const runs = listSyncRuns(app.db, home.id).length;
+      const stale = new DmMember(app, WRONG);
+      for (let i = 0; i < 3; i++) {
+        const held = await syncConnection(app, options(alice, { connectionId: home.id }, stale, { attended: false, trigger: 'schedule' }));
+        expect(held.outcome).toBe('held');
+        expect(held.status).toMatchObject({ code: 3001, severity: 'ERROR' });
+        expect(held.status.message).toMatch(/held: the bank rejected the challenge answers \(3001.*at 20\d\d-.*nothing was sent/);
+        expect(held.status.message).not.toMatch(/--|ofx-mfa/);
+      }
+      expect(stale.seen).toHaveLength(0);
+      expect(handled.length).toBe(before);
+      expect(listSyncRuns(app.db, home.id)).toHaveLength(runs);
+      expect(await wrongSets()).toBe(1);
+
+      const person = await syncConnection(app, options(alice, { connectionId: home.id }, new DmMember(app, RIGHT), { attended: true }));
+      expect(person.outcome).toBe('ok');
+      expect(person.hold).toBeNull();
+      expect(getHold(app.db, home.id)).toBeNull();
+    });
+
+    it('an attended sync that is rejected again renews the hold', async () => {
+      const home = connect(alice, 'home');
+      const t0 = Date.now() - 2 * 3_600_000;
+      const first = await syncConnection(app, options(alice, { connectionId: home.id }, new DmMember(app, WRONG), { attended: true, now: () => new Date(t0) }));
+      const second = await syncConnection(app, options(alice, { connectionId: home.id }, new DmMember(app, WRONG), { attended: true, now: () => new Date(t0 + 3_600_000) }));
+      expect(first.hold?.since).toBe(new Date(t0).toISOString());
+      expect(second.hold?.since).toBe(new Date(t0 + 3_600_000).toISOString());
+      await fetch(bank.url.replace(/\/ofx$/, '/admin/reset'), { method: 'POST', body: '{}' });
+    });
+
+    it('a wrong password (15500) holds unattended syncs too, before any sign-on', async () => {
+      const bad = connect(alice, 'bad', 'demo', 'not-the-password');
+      const refused = await syncConnection(app, options(alice, { connectionId: bad.id }, new DmMember(app, RIGHT), { attended: false }));
+      expect(refused.outcome).toBe('signon-refused');
+      expect(refused.hold).toMatchObject({ reason: 'credentials-refused', code: 15500 });
+      const before = handled.length;
+      const held = await syncConnection(app, options(alice, { connectionId: bad.id }, new DmMember(app, RIGHT), { attended: false }));
+      expect(held.outcome).toBe('held');
+      expect(held.status.message).toMatch(/refused the sign-on \(15500/);
+      expect(handled.length).toBe(before);
+    });
+  });
+
+  it('a profile that fails is asked again at most once a day, and does not fail the sync', async () => {
+    const home = connect(alice, 'home');
+    const profiles = () => handled.filter((r) => r.includes('profile')).length;
+    const fault = (body: unknown) => fetch(bank.url.replace(/\/ofx$/, '/admin/faults'), { method: 'POST', body: JSON.stringify(body) });
+    await fault({ fault: 'http-500', count: 1 });
+    // Relative to the bank's clock, which checks the MFA101 date-time answer within a day.
+    const t0 = Date.now() - 12 * 3_600_000;
+    const at = (ms: number) => ({ now: () => new Date(t0 + ms) });
+    const first = await syncConnection(app, options(alice, { connectionId: home.id }, new DmMember(app, RIGHT), at(0)));
+    expect(first.outcome).toBe('ok');
+    expect(getConnectionById(app.db, home.id)).toMatchObject({ profileFetchedAt: null, profileAttemptedAt: new Date(t0).toISOString() });
+    const tried = profiles();
+    await syncConnection(app, options(alice, { connectionId: home.id }, new DmMember(app, RIGHT), at(23 * 3_600_000)));
+    expect(profiles()).toBe(tried);
+    await syncConnection(app, options(alice, { connectionId: home.id }, new DmMember(app, RIGHT), at(25 * 3_600_000)));
+    expect(profiles()).toBe(tried + 1);
+    expect(getConnectionById(app.db, home.id)?.profileFetchedAt).toBe(new Date(t0 + 25 * 3_600_000).toISOString());
+  });
+
+  it('an account whose statement failed keeps its own last good date; the others move on', async () => {
+    const home = connect(alice, 'home');
+    const t0 = Date.now() - 60_000;
+    // A real account and one the bank does not know (2003 in its own TRNRS, the others still served).
+    upsertAccounts(app.db, home.id, [
+      { kind: 'bank', accountId: '1000123456', accountType: 'CHECKING', bankId: '123456789', brokerId: null },
+      { kind: 'bank', accountId: '999', accountType: 'SAVINGS', bankId: '123456789', brokerId: null },
+    ]);
+    const report = await syncConnection(app, options(alice, { connectionId: home.id }, new DmMember(app, RIGHT), { now: () => new Date(t0) }));
+    expect(report.outcome).toBe('ok');
+    expect(report.accounts.find((a) => a.accountId === '999')?.problem).toMatch(/^2003/);
+    const good = (id: string) => listAccounts(app.db, home.id).find((a) => a.accountId === id)?.lastGoodAt;
+    expect(good('1000123456')).toBe(new Date(t0).toISOString());
+    expect(good('999')).toBeNull();
   });
 });

@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { SecretKeyMismatchError } from '../../db/errors.ts';
 import { DbKeyStore, forgetKey, liveKeyInfo } from '../../db/repositories/access-keys.ts';
@@ -106,5 +107,27 @@ describe('DbKeyStore', () => {
     expect(forgetKey(db, connection.id)).toBe(false);
     expect(listConnections(db, member.id)[0]?.accessKeyStored).toBe(false);
     expect(await new DbKeyStore(db, testBox).get(String(connection.id))).toBeNull();
+  });
+
+  it('forgetKey erases the ciphertext from the row and from the database file and WAL; dropped rows keep none', async () => {
+    const { db, path, connection } = fixture();
+    const store = new DbKeyStore(db, testBox);
+    await store.set(String(connection.id), 'FIRST-KEY');
+    const first = db.sqlite.prepare('select encrypted_key from access_keys').pluck().get() as string;
+    await store.set(String(connection.id), 'SECOND-KEY');
+    const second = db.sqlite.prepare('select encrypted_key from access_keys where dropped_at is null').pluck().get() as string;
+    // The replaced key's row is history now: no ciphertext.
+    expect(db.sqlite.prepare('select encrypted_key from access_keys where dropped_at is not null').pluck().all()).toEqual(['']);
+
+    expect(forgetKey(db, connection.id)).toBe(true);
+    expect(db.sqlite.prepare('select encrypted_key from access_keys').pluck().all()).toEqual(['', '']);
+    const onDisk = [path, `${path}-wal`]
+      .filter(existsSync)
+      .map((file) => readFileSync(file).toString('latin1'))
+      .join('');
+    for (const ciphertext of [first, second]) {
+      // The base64 body of each ciphertext (its last part) must not survive anywhere in the files.
+      expect(onDisk).not.toContain(ciphertext.split(':')[3]);
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/connection.ts';
@@ -40,6 +40,16 @@ describe('openDatabase', () => {
     db.sqlite.prepare(`insert into members (local_name, display_name) values ('local:eve', 'eve')`).run();
     for (const file of [path, `${path}-wal`]) expect(statSync(file).mode & 0o077).toBe(0);
     expect(statSync(dirname(path)).mode & 0o077).toBe(0);
+  });
+
+  it('tightens an existing database and its WAL to the owner only when it opens them', () => {
+    const path = tempDbPath();
+    const first = open(path);
+    first.sqlite.prepare(`insert into members (local_name, display_name) values ('local:eve', 'eve')`).run();
+    // As an older version (or a loose umask, or a copy) left them.
+    for (const file of [path, `${path}-wal`]) chmodSync(file, 0o644);
+    open(path);
+    for (const file of [path, `${path}-wal`]) expect(statSync(file).mode & 0o777).toBe(0o600);
   });
 
   it('opens an existing file again without re-applying or losing anything', () => {

@@ -2,6 +2,7 @@ import { request } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildRequest } from '../../core/ofx/build.ts';
 import { parseOfx } from '../../core/ofx/parse.ts';
+import { postOfx } from '../../core/http/transport.ts';
 import {
   OfxHttpStatusError,
   OfxNetworkError,
@@ -170,6 +171,24 @@ describe('simulated bank details', () => {
       });
       const response = await fetch(bank.url, { method: 'POST', body: Buffer.from(built.body, 'latin1') });
       const parsed = parseOfx(new Uint8Array(await response.arrayBuffer()));
+      expect(parsed.signon?.status.code).toBe(0);
+      expect(parsed.statements[0]?.status.code).toBe(0);
+    } finally {
+      await bank.close();
+    }
+  });
+
+  it('accepts an answer typed on a phone (O’Brien, p€ss) sent by the real client as 1252 bytes', async () => {
+    const bank = await startSimBank({
+      users: [{ userId: 'phone', password: 'p€ss', scenario: { name: 'phone', questions: [{ id: 'SIMQ9', label: 'Surname?', answer: 'O’Brien' }] } }],
+    });
+    try {
+      const built = buildRequest({
+        version: '103',
+        signon: { userId: 'phone', password: 'p€ss', appId: 'QWIN', appVer: '2700', answers: [{ id: 'SIMQ9', answer: 'O’Brien' }] },
+        items: [statementItem],
+      });
+      const parsed = parseOfx(await postOfx(bank.url, built.body));
       expect(parsed.signon?.status.code).toBe(0);
       expect(parsed.statements[0]?.status.code).toBe(0);
     } finally {

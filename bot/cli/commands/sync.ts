@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { Challenger, Progress, SyncStage } from '../../../core/sync/types.ts';
 import { ConnectionNotFoundError, syncConnection, type SyncReport } from '../../sync-service.ts';
 import type { Hold } from '../../../db/index.ts';
-import { answersFileChallenger, TerminalChallenger, UnattendedChallenger } from '../challengers.ts';
+import { AnswersFileError, presetAnswersChallenger, readAnswersFile, TerminalChallenger, UnattendedChallenger } from '../challengers.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { withSession } from '../session.ts';
 
@@ -43,8 +43,16 @@ export function parseSince(value: string): Date {
 }
 
 /** Who answers, and whether that is a person here now (a terminal) or not (an answers file, nobody). */
-function chooseChallenger(answersFile: string | undefined): { challenger: Challenger; attended: boolean } {
-  if (answersFile) return { challenger: answersFileChallenger(answersFile), attended: false };
+async function chooseChallenger(answersFile: string | undefined): Promise<{ challenger: Challenger; attended: boolean }> {
+  if (answersFile) {
+    // Read (and its permissions checked) before the sync starts: a bad file must not cost a sign-on.
+    try {
+      return { challenger: presetAnswersChallenger(await readAnswersFile(answersFile)), attended: false };
+    } catch (error) {
+      if (error instanceof AnswersFileError) throw new CliError(error.message, EXIT.usage);
+      throw error;
+    }
+  }
   if (process.stdin.isTTY) return { challenger: new TerminalChallenger(), attended: true };
   return { challenger: new UnattendedChallenger(), attended: false };
 }
@@ -126,7 +134,7 @@ export function register(program: Command): void {
       const since = options.since ? parseSince(options.since) : undefined;
       const timeoutSeconds = Number(options.timeout);
       if (!(timeoutSeconds > 0)) throw new CliError(`--timeout ${options.timeout}: expected a number of seconds`, EXIT.usage);
-      const { challenger, attended } = chooseChallenger(options.answers);
+      const { challenger, attended } = await chooseChallenger(options.answers);
       const report = await withSession(command, async (session) => {
         try {
           return await syncConnection(

@@ -201,7 +201,9 @@ describe('postOfx', () => {
       res.on('finish', () => {
         finished = true;
       });
-      // Up to 64 MiB, written as fast as the client reads; the client must hang up long before that.
+      // An OFX start (so the not-OFX cut-off does not end it first), then up to 64 MiB written as fast as the
+      // client reads; the client must hang up long before that.
+      res.write('OFXHEADER:100\r\n\r\n<OFX>');
       let sent = 0;
       const chunk = Buffer.alloc(64 * 1024, 'x');
       const pump = (): void => {

@@ -332,6 +332,10 @@ describe('buildRequest: refusals', () => {
       refuse({ version, items: [{ kind: 'challenge' }] }, /MFACHALLENGETRNRQ needs multi-factor sign-on/);
       refuse({ version, signon: { ...SIGNON, accessKey: 'k' } }, /ACCESSKEY/);
       refuse({ version, signon: { ...SIGNON, answers: [{ id: 'MFA1', answer: 'a' }] } }, /MFACHALLENGEA/);
+      // USERCRED1/2 and AUTHTOKEN arrived with 1.0.3 / 2.0.3 too: refused, never silently left out.
+      refuse({ version, signon: { ...SIGNON, userCred1: '4321' } }, /^SONRQ\/USERCRED1 needs multi-factor sign-on \(OFX 1\.0\.3 \/ 2\.0\.3\)/);
+      refuse({ version, signon: { ...SIGNON, userCred2: 'x' } }, /^SONRQ\/USERCRED2 needs/);
+      refuse({ version, signon: { ...SIGNON, authToken: 't' } }, /^SONRQ\/AUTHTOKEN needs/);
       // CLIENTUID and the rest of SONRQ are fine on old versions.
       expect(() => buildRequest({ version, signon: { ...SIGNON, clientUid: 'c' }, items: [] }, ctx())).not.toThrow();
     }

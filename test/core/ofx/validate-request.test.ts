@@ -135,6 +135,11 @@ describe('validateOfxRequest rejects', () => {
       '</SONRQ><MFACHALLENGETRNRQ><TRNUID>1</TRNUID><MFACHALLENGERQ><DTCLIENT>20261005</DTCLIENT></MFACHALLENGERQ></MFACHALLENGETRNRQ>',
     );
     expect(errorsOf(challenge)).toEqual(['OFX/SIGNONMSGSRQV1: MFACHALLENGETRNRQ needs OFX 1.0.3 or 2.0.3 and later']);
+    const cred = body('102').replace('</SONRQ>', '<USERCRED1>4321\r\n<AUTHTOKEN>t\r\n</SONRQ>');
+    expect(errorsOf(cred)).toEqual([
+      'OFX/SIGNONMSGSRQV1/SONRQ: USERCRED1 needs OFX 1.0.3 or 2.0.3 and later',
+      'OFX/SIGNONMSGSRQV1/SONRQ: AUTHTOKEN needs OFX 1.0.3 or 2.0.3 and later',
+    ]);
   });
 
   it('malformed XML', () => {
