@@ -39,6 +39,9 @@ export interface FuzzSummary {
   bytes: number;
 }
 
+/** Starting the child (tsx compiling the sources) or building one case may take this long on a loaded machine. */
+const BUILD_TIMEOUT_MS = 60_000;
+
 function startChild(): ChildProcess {
   return fork(CHILD, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
 }
@@ -63,17 +66,19 @@ function runSpan(
       child.kill('SIGKILL');
       resolve(result);
     };
-    // Starting the child (tsx compiling the sources) gets more time than a case.
+    // The parse of a case gets timeoutMs; starting the child and building a case get BUILD_TIMEOUT_MS.
     const arm = (ms: number): void => {
       clearTimeout(timer);
       timer = setTimeout(() => finish({ stalledAt: next, crashed: null }), ms);
     };
-    arm(timeoutMs + 30_000);
+    arm(BUILD_TIMEOUT_MS);
     child.on('message', (m: ChildMessage) => {
-      if (m.kind === 'case') {
+      if (m.kind === 'parsing') {
+        arm(timeoutMs);
+      } else if (m.kind === 'case') {
         onCase(m);
         next = m.index + 1;
-        arm(timeoutMs);
+        arm(BUILD_TIMEOUT_MS);
       } else if (m.kind === 'cases-done') {
         finish({ stalledAt: null, crashed: null });
       }
@@ -141,7 +146,10 @@ export interface LinearityRow {
 /** Under this factor for 10x the input counts as linear (the bound). */
 export const LINEAR_RATIO = 15;
 
-function timeShape(shape: string, n: number, runs: number, timeoutMs: number): Promise<{ ms: number; bytes: number } | null> {
+/** Under this, a time is mostly timer and scheduling noise; ratios use at least this much for the small size. */
+export const NOISE_FLOOR_MS = 1;
+
+function timeShape(shape: string, n: number, runs: number, timeoutMs: number): Promise<Extract<ChildMessage, { kind: 'time' }> | null> {
   return new Promise((resolve) => {
     const child = startChild();
     const timer = setTimeout(() => {
@@ -151,7 +159,7 @@ function timeShape(shape: string, n: number, runs: number, timeoutMs: number): P
     child.on('message', (m: ChildMessage) => {
       if (m.kind !== 'time') return;
       clearTimeout(timer);
-      resolve({ ms: m.ms, bytes: m.bytes });
+      resolve(m);
     });
     child.on('exit', () => {
       clearTimeout(timer);
@@ -163,30 +171,23 @@ function timeShape(shape: string, n: number, runs: number, timeoutMs: number): P
 }
 
 /**
- * Each shape at n and 10n units, best of several runs each, in fresh processes. The big size gets a deadline
- * of 2 x LINEAR_RATIO x (small time x runs) plus start-up: stopped there, it is reported as over the bound.
+ * Each shape at n and 10n units, in a fresh process, the sizes timed in turns (best of RUNS each). A shape
+ * whose process does not answer within SHAPE_DEADLINE_MS (something quadratic on the big size) fails.
  */
 export async function measureLinearity(onRow?: (row: LinearityRow) => void): Promise<LinearityRow[]> {
+  const RUNS = 5;
+  const SHAPE_DEADLINE_MS = 180_000;
   const rows: LinearityRow[] = [];
   for (const shape of SHAPES) {
-    const small = await timeShape(shape.name, shape.units, 7, 120_000);
-    if (!small) {
-      const row = { shape: shape.name, n: shape.units, smallBytes: 0, smallMs: Infinity, bigBytes: null, bigMs: null, ratio: null, ok: false };
-      rows.push(row);
-      onRow?.(row);
-      continue;
-    }
-    const runs = 3;
-    const deadline = 30_000 + 2 * LINEAR_RATIO * Math.max(small.ms, 1) * (runs + 1);
-    const big = await timeShape(shape.name, shape.units * 10, runs, deadline);
-    const ratio = big ? big.ms / Math.max(small.ms, 0.05) : null;
+    const m = await timeShape(shape.name, shape.units, RUNS, SHAPE_DEADLINE_MS);
+    const ratio = m ? m.bigMs / Math.max(m.smallMs, NOISE_FLOOR_MS) : null;
     const row: LinearityRow = {
       shape: shape.name,
       n: shape.units,
-      smallBytes: small.bytes,
-      smallMs: small.ms,
-      bigBytes: big?.bytes ?? null,
-      bigMs: big?.ms ?? null,
+      smallBytes: m?.smallBytes ?? 0,
+      smallMs: m?.smallMs ?? Infinity,
+      bigBytes: m?.bigBytes ?? null,
+      bigMs: m?.bigMs ?? null,
       ratio,
       ok: ratio !== null && ratio < LINEAR_RATIO,
     };
