@@ -62,6 +62,7 @@ if (!values['linearity-only']) {
     `fuzzing ${cases} cases from case ${from}, seed ${seed}: ${seeds.files.length} seed files` +
       `${seeds.corpus ? ` (corpus ${seeds.corpus})` : ' (corpus not found: our fixtures only)'}\n`,
   );
+  const started = performance.now();
   const summary = await runFuzz({
     seed,
     cases,
@@ -69,8 +70,9 @@ if (!values['linearity-only']) {
     corpus: seeds.corpus,
     caseTimeoutMs: integer('case-timeout-ms', values['case-timeout-ms']),
     onProgress: (done, failures) => {
-      if (done % 10_000 === 0) process.stdout.write(`  ${done} cases, ${failures} failures\n`);
+      if (done % 5_000 === 0) process.stdout.write(`  ${done} cases, ${failures} failures, ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
     },
+    onFailure: (f) => process.stdout.write(`  failed: case ${f.index}: ${f.problem.slice(0, 160)}\n`),
   });
   const seconds = summary.elapsedMs / 1000;
   process.stdout.write(

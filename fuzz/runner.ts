@@ -18,6 +18,8 @@ export interface FuzzOptions {
   /** A case that takes longer than this is stopped and counted as a failure (default 5 s). */
   caseTimeoutMs?: number;
   onProgress?: (done: number, failures: number) => void;
+  /** Each failure as it happens, so an interrupted run still shows what it found. */
+  onFailure?: (failure: Failure) => void;
 }
 
 export interface Failure {
@@ -96,12 +98,16 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzSummary> {
   const from = options.from ?? 0;
   const to = from + options.cases;
   const summary: FuzzSummary = { seed: options.seed, cases: 0, results: 0, refused: 0, failures: [], elapsedMs: 0, slowest: null, bytes: 0 };
+  const fail = (f: Failure): void => {
+    summary.failures.push(f);
+    options.onFailure?.(f);
+  };
   const onCase = (m: Extract<ChildMessage, { kind: 'case' }>): void => {
     summary.cases += 1;
     summary.bytes += m.bytes;
     if (m.outcome === 'result') summary.results += 1;
     else if (m.outcome === 'refused') summary.refused += 1;
-    else summary.failures.push({ index: m.index, problem: m.problem ?? 'failure', seedFile: m.seedFile, mutations: m.mutations, bytes: m.bytes });
+    else fail({ index: m.index, problem: m.problem ?? 'failure', seedFile: m.seedFile, mutations: m.mutations, bytes: m.bytes });
     if (!summary.slowest || m.ms > summary.slowest.ms) summary.slowest = { index: m.index, ms: m.ms, bytes: m.bytes };
     if (summary.cases % 1000 === 0) options.onProgress?.(summary.cases, summary.failures.length);
   };
@@ -112,11 +118,11 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzSummary> {
       // A crash (out of memory, a native fault) is a failure of the case that was running.
       const index = Number(/at case (\d+)/.exec(crashed)?.[1] ?? at);
       summary.cases += 1;
-      summary.failures.push({ index, problem: crashed, seedFile: null, mutations: [], bytes: null });
+      fail({ index, problem: crashed, seedFile: null, mutations: [], bytes: null });
       at = index + 1;
     } else if (stalledAt !== null) {
       summary.cases += 1;
-      summary.failures.push({ index: stalledAt, problem: `took longer than ${options.caseTimeoutMs ?? 5_000} ms (stopped)`, seedFile: null, mutations: [], bytes: null });
+      fail({ index: stalledAt, problem: `took longer than ${options.caseTimeoutMs ?? 5_000} ms (stopped)`, seedFile: null, mutations: [], bytes: null });
       at = stalledAt + 1;
     } else {
       at = to;
