@@ -3,8 +3,8 @@ import { checkInput, type Verdict } from './check.ts';
 import { makeCase, type FuzzCase, type SeedFile } from './mutations.ts';
 import { Random } from './random.ts';
 
-export function buildCase(seeds: readonly SeedFile[], seed: number, index: number): FuzzCase {
-  return makeCase(seeds, new Random(seed, index), index);
+export function buildCase(seeds: readonly SeedFile[], seed: number, index: number, maxBytes?: number): FuzzCase {
+  return makeCase(seeds, new Random(seed, index), index, maxBytes);
 }
 
 export interface CaseResult {
@@ -13,8 +13,8 @@ export interface CaseResult {
   ms: number;
 }
 
-export function runCase(seeds: readonly SeedFile[], seed: number, index: number): CaseResult {
-  const built = buildCase(seeds, seed, index);
+export function runCase(seeds: readonly SeedFile[], seed: number, index: number, maxBytes?: number): CaseResult {
+  const built = buildCase(seeds, seed, index, maxBytes);
   const start = performance.now();
   const verdict = checkInput(built.bytes);
   return { case: built, verdict, ms: performance.now() - start };

@@ -9,7 +9,7 @@ import { loadSeeds } from './seeds.ts';
 import { SHAPES } from './shapes.ts';
 
 export type ChildRequest =
-  | { kind: 'cases'; seed: number; from: number; to: number; corpus: string | null }
+  | { kind: 'cases'; seed: number; from: number; to: number; corpus: string | null; maxBytes?: number }
   | { kind: 'time'; shape: string; n: number; runs: number };
 
 export type ChildMessage =
@@ -25,7 +25,7 @@ async function handle(request: ChildRequest): Promise<void> {
   if (request.kind === 'cases') {
     const seeds = loadSeeds(request.corpus ?? '/nonexistent').files;
     for (let index = request.from; index < request.to; index++) {
-      const c = buildCase(seeds, request.seed, index);
+      const c = buildCase(seeds, request.seed, index, request.maxBytes);
       // The watchdog times the parse only: building a 4 MB case is the fuzzer's cost, not the parser's.
       await send({ kind: 'parsing', index });
       const start = performance.now();

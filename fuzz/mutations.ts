@@ -314,8 +314,11 @@ export interface SeedFile {
   bytes: Buffer;
 }
 
-/** Case `index` of a run: a seed file and one to three mutations, all chosen by the case's own stream. */
-export function makeCase(seeds: readonly SeedFile[], random: Random, index: number): FuzzCase {
+/**
+ * Case `index` of a run: a seed file and one to three mutations, all chosen by the case's own stream. A smaller
+ * `maxBytes` (the short run in `npm test`) cuts each step's output there: the same cases, only shorter.
+ */
+export function makeCase(seeds: readonly SeedFile[], random: Random, index: number, maxBytes = MAX_BYTES): FuzzCase {
   const seed = random.pick(seeds);
   const donors = seeds.map((s) => s.bytes);
   let bytes = seed.bytes;
@@ -323,7 +326,7 @@ export function makeCase(seeds: readonly SeedFile[], random: Random, index: numb
   for (let n = random.int(1, 3); n > 0; n--) {
     const mutation = random.pick(MUTATIONS);
     bytes = mutation.apply(bytes, random, donors);
-    if (bytes.length > MAX_BYTES) bytes = bytes.subarray(0, MAX_BYTES);
+    if (bytes.length > maxBytes) bytes = bytes.subarray(0, maxBytes);
     mutations.push(mutation.name);
   }
   return { index, seedFile: seed.name, mutations, bytes };

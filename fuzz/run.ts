@@ -8,6 +8,7 @@
  *   --corpus DIR             real bank files to mutate (default ../shared/ofx-corpus, or $OFX_CORPUS)
  *   --no-linearity / --linearity-only
  *   --case-timeout-ms MS     a case running longer is stopped and counted as a failure (default 5000)
+ *   --max-bytes N            cut every case at N bytes (default 4 MiB; the short run in npm test uses less)
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -26,6 +27,7 @@ const { values } = parseArgs({
     'no-linearity': { type: 'boolean', default: false },
     'linearity-only': { type: 'boolean', default: false },
     'case-timeout-ms': { type: 'string', default: '5000' },
+    'max-bytes': { type: 'string' },
   },
   strict: true,
 });
@@ -42,10 +44,11 @@ function integer(name: string, text: string | undefined, fallback?: number): num
 
 const seed = integer('seed', values.seed, Math.floor(Math.random() * 0x7fff_ffff));
 const seeds = loadSeeds(values.corpus);
+const maxBytes = values['max-bytes'] === undefined ? undefined : integer('max-bytes', values['max-bytes']);
 
 if (values.case !== undefined) {
   const index = integer('case', values.case);
-  const { case: c, verdict, ms } = runCase(seeds.files, seed, index);
+  const { case: c, verdict, ms } = runCase(seeds.files, seed, index, maxBytes);
   if (values.save) writeFileSync(values.save, c.bytes);
   process.stdout.write(`seed ${seed} case ${index}: ${c.seedFile} + ${c.mutations.join(' + ')}, ${c.bytes.length} bytes, ${ms.toFixed(1)} ms\n`);
   process.stdout.write(verdict.ok ? `ok: ${verdict.outcome}\n` : `FAILED: ${verdict.problem}\n`);
@@ -68,6 +71,7 @@ if (!values['linearity-only']) {
     cases,
     from,
     corpus: seeds.corpus,
+    ...(maxBytes ? { maxBytes } : {}),
     caseTimeoutMs: integer('case-timeout-ms', values['case-timeout-ms']),
     onProgress: (done, failures) => {
       if (done % 5_000 === 0) process.stdout.write(`  ${done} cases, ${failures} failures, ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
@@ -85,7 +89,7 @@ if (!values['linearity-only']) {
   for (const f of summary.failures.slice(0, 50)) {
     process.stdout.write(
       `FAILED seed ${seed} case ${f.index}${f.seedFile ? ` (${f.seedFile} + ${f.mutations.join(' + ')}, ${f.bytes} bytes)` : ''}: ${f.problem}\n` +
-        `  reproduce: ${reproduceCommand(seed, f.index)}\n`,
+        `  reproduce: ${reproduceCommand(seed, f.index, maxBytes)}\n`,
     );
   }
   if (summary.failures.length > 50) process.stdout.write(`... and ${summary.failures.length - 50} more failures\n`);

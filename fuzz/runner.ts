@@ -15,6 +15,8 @@ export interface FuzzOptions {
   /** First case index (default 0), to resume or split a run. */
   from?: number;
   corpus: string | null;
+  /** Cut every case at this size (default mutations.ts MAX_BYTES, 4 MiB); `--case` replays need the same value. */
+  maxBytes?: number;
   /** A case that takes longer than this is stopped and counted as a failure (default 5 s). */
   caseTimeoutMs?: number;
   onProgress?: (done: number, failures: number) => void;
@@ -88,7 +90,7 @@ function runSpan(
     child.on('exit', (code, signal) => {
       if (!settled) finish({ stalledAt: null, crashed: next < to ? `the child process died (${signal ?? `exit ${code}`}) at case ${next}` : null });
     });
-    const request: ChildRequest = { kind: 'cases', seed: options.seed, from, to, corpus: options.corpus };
+    const request: ChildRequest = { kind: 'cases', seed: options.seed, from, to, corpus: options.corpus, ...(options.maxBytes ? { maxBytes: options.maxBytes } : {}) };
     child.send(request);
   });
 }
@@ -133,8 +135,8 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzSummary> {
 }
 
 /** The command that replays one case on its own. */
-export function reproduceCommand(seed: number, index: number): string {
-  return `npm run fuzz -- --seed ${seed} --case ${index} --save case-${seed}-${index}.ofx`;
+export function reproduceCommand(seed: number, index: number, maxBytes?: number): string {
+  return `npm run fuzz -- --seed ${seed} --case ${index}${maxBytes ? ` --max-bytes ${maxBytes}` : ''} --save case-${seed}-${index}.ofx`;
 }
 
 export interface LinearityRow {
