@@ -32,3 +32,14 @@ describe('fuzz regressions', () => {
     expect(error.message).toMatch(/P{40}\.\.\. "1" has no UNITS$/);
   });
 });
+
+describe('fuzz regressions: linear time', () => {
+  // seed 20261201 case 2806: multiple_accounts2.ofx + byte-flips + huge-element: an <?OFX processing instruction
+  // left open ran over a long run of letters, and the attribute pattern rescanned the run from every letter
+  // (20k letters 0.85 s, 80k 20 s). 300k letters would take minutes that way; read in one pass they take milliseconds.
+  it('reads the attributes of a <?OFX ...?> that holds a long run of letters in one pass', () => {
+    const run = 'A'.repeat(300_000);
+    const parsed = parseOfx(`<?OFX OFXHEADER="200" VERSION="211" ${run} SECURITY="NONE"?><OFX></OFX>`);
+    expect(parsed.header).toMatchObject({ version: '211', format: 'xml', fields: { OFXHEADER: '200', SECURITY: 'NONE' } });
+  });
+});
