@@ -56,14 +56,15 @@ function runSpan(
   from: number,
   to: number,
   onCase: (m: Extract<ChildMessage, { kind: 'case' }>) => void,
-): Promise<{ stalledAt: number | null; crashed: string | null }> {
+): Promise<{ stalledAt: number | null; crashed: string | null; phase?: 'building' | 'parsing' }> {
   const timeoutMs = options.caseTimeoutMs ?? 5_000;
   return new Promise((resolve) => {
     const child = startChild();
     let next = from;
+    let parsing = false;
     let settled = false;
     let timer: NodeJS.Timeout;
-    const finish = (result: { stalledAt: number | null; crashed: string | null }): void => {
+    const finish = (result: { stalledAt: number | null; crashed: string | null; phase?: 'building' | 'parsing' }): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
@@ -73,15 +74,17 @@ function runSpan(
     // The parse of a case gets timeoutMs; starting the child and building a case get BUILD_TIMEOUT_MS.
     const arm = (ms: number): void => {
       clearTimeout(timer);
-      timer = setTimeout(() => finish({ stalledAt: next, crashed: null }), ms);
+      timer = setTimeout(() => finish({ stalledAt: next, crashed: null, phase: parsing ? 'parsing' : 'building' }), ms);
     };
     arm(BUILD_TIMEOUT_MS);
     child.on('message', (m: ChildMessage) => {
       if (m.kind === 'parsing') {
+        parsing = true;
         arm(timeoutMs);
       } else if (m.kind === 'case') {
         onCase(m);
         next = m.index + 1;
+        parsing = false;
         arm(BUILD_TIMEOUT_MS);
       } else if (m.kind === 'cases-done') {
         finish({ stalledAt: null, crashed: null });
@@ -115,7 +118,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzSummary> {
   };
   let at = from;
   while (at < to) {
-    const { stalledAt, crashed } = await runSpan(options, at, to, onCase);
+    const { stalledAt, crashed, phase } = await runSpan(options, at, to, onCase);
     if (crashed) {
       // A crash (out of memory, a native fault) is a failure of the case that was running.
       const index = Number(/at case (\d+)/.exec(crashed)?.[1] ?? at);
@@ -124,7 +127,11 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzSummary> {
       at = index + 1;
     } else if (stalledAt !== null) {
       summary.cases += 1;
-      fail({ index: stalledAt, problem: `took longer than ${options.caseTimeoutMs ?? 5_000} ms (stopped)`, seedFile: null, mutations: [], bytes: null });
+      const problem =
+        phase === 'building'
+          ? `building the case took longer than ${BUILD_TIMEOUT_MS} ms (a fuzzer problem, not the parser's; stopped)`
+          : `parsing took longer than ${options.caseTimeoutMs ?? 5_000} ms (stopped)`;
+      fail({ index: stalledAt, problem, seedFile: null, mutations: [], bytes: null });
       at = stalledAt + 1;
     } else {
       at = to;
