@@ -27,7 +27,7 @@ describe('ofx-mfa backup', () => {
   it('copies the live database; restored with its key file, it syncs on the stored access key', async () => {
     const run = (dbPath: string, args: string[], input?: string) => cli(['--db', dbPath, ...args], { input, cwd: dir });
     const answers = join(dir, 'answers.json');
-    writeFileSync(answers, JSON.stringify(bank.info().answers));
+    writeFileSync(answers, JSON.stringify(bank.info().answers), { mode: 0o600 }); // answers files must be private
     expect((await run(db, ['bank', 'add', 'home', '--url', bank.url, '--org', 'SIMBANK', '--fid', '1001', '--user', 'demo', '--ofx-version', '211', '--password-stdin'], 'demo-password\n')).code).toBe(0);
     const synced = await run(db, ['sync', 'home', '--answers', answers, '--json']);
     expect(JSON.parse(synced.stdout)).toMatchObject({ challenged: true, accessKeyStored: true });

@@ -40,7 +40,7 @@ describe('ofx-mfa sync killed mid-sync', () => {
       }
     };
     const answers = join(dir, 'answers.json');
-    writeFileSync(answers, JSON.stringify(bank.info().answers));
+    writeFileSync(answers, JSON.stringify(bank.info().answers), { mode: 0o600 }); // answers files must be private
     expect((await run(['bank', 'add', 'home', '--url', bank.url, '--org', 'SIMBANK', '--fid', '1001', '--user', 'demo', '--ofx-version', '103', '--password-stdin'], 'demo-password\n')).code).toBe(0);
     expect((await run(['sync', 'home', '--answers', answers])).code).toBe(0);
     const committed = (await run(['transactions', 'home', '--format', 'json'])).stdout;
