@@ -25,6 +25,7 @@ export const COMMANDS: readonly { name: string; summary: string; load: () => Pro
   { name: 'corpus', summary: 'parse every .ofx/.qfx file under DIR and report; files under a *fail* folder must fail', load: () => import('./commands/corpus.ts') },
   { name: 'sim', summary: 'simulated services for demos and tests', load: () => import('./commands/sim.ts') },
   { name: 'bot', summary: 'run the Discord bot (DISCORD_TOKEN; optional DISCORD_APP_ID, DISCORD_GUILD_ID, DISCORD_API_BASE)', load: () => import('./commands/bot.ts') },
+  { name: 'backup', summary: 'write a consistent copy of the live database (safe while the bot runs; the key file is needed to read it)', load: () => import('./commands/backup.ts') },
   { name: 'demo', summary: 'run the offline demo: simulated bank + Discord stand-in + the real bot, one member played for you', load: () => import('./commands/demo.ts') },
 ];
 

@@ -142,6 +142,9 @@ function describeNetworkCode(code: string): string {
       return 'host unreachable';
     case 'ETIMEDOUT':
       return 'the connection timed out';
+    case 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH':
+      // The server announced a length and closed the connection before sending it all: a cut-off answer.
+      return 'the answer was cut off before its end; try again later';
     default:
       return 'network error';
   }

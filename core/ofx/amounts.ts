@@ -6,7 +6,9 @@
 import { OfxParseError } from '../errors.ts';
 import { quoteValue } from './read/quote.ts';
 
-const PLAIN = /^\d*\.?\d*$/;
+// `\d*(?:\.\d*)?`, not `\d*\.?\d*`: with the point optional, the second run of digits could start anywhere in
+// the first, and a long run of digits with junk at the end ("1111…x") backtracked quadratically.
+const PLAIN = /^\d*(?:\.\d*)?$/;
 const DECIMAL_COMMA = /^\d*,\d*$/;
 /** 1,234,567.89 (or 1,234) with comma grouping and an optional point decimal. */
 const COMMA_GROUPED = /^\d{1,3}(,\d{3})+(\.\d*)?$/;

@@ -17,7 +17,9 @@ export interface HeaderReading {
  * greedy key would rescan the rest of the word each time, quadratic in a header of letters without a colon.
  */
 const SGML_FIELD = /(?<![A-Za-z0-9])([A-Za-z][A-Za-z0-9]*)[ \t]*:[ \t]*([^\s<]*)/g;
-const PI_ATTRIBUTE = /([A-Za-z][\w.-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
+// Names start at word starts, as in SGML_FIELD: else every letter of a long run (a `<?OFX AAAA…` left unclosed by a
+// broken file) starts a match that scans the run again, quadratic in its length (fuzz seed 20261201 case 2806).
+const PI_ATTRIBUTE = /(?<![\w.-])([A-Za-z][\w.-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
 
 /** How many tags to look at when guessing the format of a header-less file. */
 const SNIFF_TAGS = 64;

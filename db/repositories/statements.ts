@@ -1,7 +1,7 @@
 /** Writing what one sync downloaded: accounts, new transactions and balances, all or nothing. */
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { AccountKind, Statement, Transaction } from '../../core/ofx/types.ts';
-import type { Database } from '../connection.ts';
+import type { Database, Executor } from '../connection.ts';
 import { accounts, transactions } from '../schema.ts';
 import { upsertAccount } from './accounts.ts';
 
@@ -25,9 +25,6 @@ export interface SaveOptions {
    */
   requestedEnd?: Date;
 }
-
-/** Rows per INSERT, well under SQLite's bound-parameter limit. */
-const insertBatch = 500;
 
 /**
  * Stores the statements of one sync in ONE transaction: a failure anywhere leaves the database as it was, so a
@@ -64,14 +61,8 @@ export function saveStatements(
         }
 
         let newTransactions = 0;
-        for (let start = 0; start < statement.transactions.length; start += insertBatch) {
-          const batch = statement.transactions.slice(start, start + insertBatch);
-          newTransactions += tx
-            .insert(transactions)
-            .values(batch.map((t) => toRow(t, account.id, runId)))
-            .onConflictDoNothing({ target: [transactions.accountId, transactions.fitid] })
-            .run().changes;
-        }
+        const insert = prepareInsert(tx);
+        for (const t of statement.transactions) newTransactions += insert.run(toRow(t, account.id, runId)).changes;
 
         return {
           accountId: account.accountId,
@@ -93,7 +84,29 @@ function goodThroughOf(statement: Statement, requestedEnd: Date | undefined): st
   return new Date(Number.isNaN(end) ? requestedEnd.getTime() : Math.min(end, requestedEnd.getTime())).toISOString();
 }
 
-function toRow(t: Transaction, accountRowId: number, runId: number | null): typeof transactions.$inferInsert {
+/**
+ * One INSERT prepared per statement and run per row. A multi-row INSERT built per batch of 500 made drizzle and
+ * SQLite build and parse a 5,500-parameter statement every time, which was most of a 100k-transaction sync.
+ */
+function prepareInsert(tx: Executor) {
+  return tx
+    .insert(transactions)
+    .values({
+      accountId: sql.placeholder('accountId'),
+      fitid: sql.placeholder('fitid'),
+      posted: sql.placeholder('posted'),
+      amount: sql.placeholder('amount'),
+      type: sql.placeholder('type'),
+      name: sql.placeholder('name'),
+      memo: sql.placeholder('memo'),
+      checkNumber: sql.placeholder('checkNumber'),
+      firstSeenRunId: sql.placeholder('firstSeenRunId'),
+    })
+    .onConflictDoNothing({ target: [transactions.accountId, transactions.fitid] })
+    .prepare();
+}
+
+function toRow(t: Transaction, accountRowId: number, runId: number | null) {
   return {
     accountId: accountRowId,
     fitid: t.fitid,

@@ -127,6 +127,7 @@ export class Authenticator {
       if (answersAccepted(user.scenario.questions, signon.answers, this.now())) {
         state.wrongAnswerSets = 0;
         state.challengeIssued = false;
+        if (user.scenario.challengeLoop) return { code: 3000, kind: 'refused' };
         return { code: 0, kind: 'authenticated', newAccessKey: this.issueKey(user) };
       }
       state.wrongAnswerSets += 1;

@@ -36,6 +36,8 @@ export interface Scenario {
   delayMs?: number;
   /** Every request from this user triggers this fault. */
   fault?: FaultKind;
+  /** A bank stuck in a loop: right answers are accepted (no strike), and the sign-on still says 3000. */
+  challengeLoop?: boolean;
 }
 
 export interface SimUser {

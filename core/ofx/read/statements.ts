@@ -13,9 +13,11 @@ import type { OfxNode } from '../tree.ts';
 import type { AccountKind, Balance, OfxStatus, Position, Statement, Transaction } from '../types.ts';
 import { readAccountRef } from './accounts.ts';
 import { amountAt, child, dateAt, optionalDate, quoteValue, text } from './values.ts';
+import { elementName } from './quote.ts';
 
 function describeTransaction(aggregate: string, fitid: string | undefined, index: number): string {
-  return fitid ? `${aggregate} FITID ${quoteValue(fitid)}` : `${aggregate} #${index + 1}`;
+  const name = elementName(aggregate);
+  return fitid ? `${name} FITID ${quoteValue(fitid)}` : `${name} #${index + 1}`;
 }
 
 /**
@@ -205,7 +207,7 @@ function readPosition(node: OfxNode, where: string): Position {
   const secid = child(invpos, 'SECID');
   const uniqueId = text(secid, 'UNIQUEID');
   const units = text(invpos, 'UNITS');
-  const at = `${where} ${node.name}${uniqueId ? ` ${quoteValue(uniqueId)}` : ''}`;
+  const at = `${where} ${elementName(node.name)}${uniqueId ? ` ${quoteValue(uniqueId)}` : ''}`;
   if (units === null) throw new OfxParseError(`${at} has no UNITS`);
   const unitPrice = text(invpos, 'UNITPRICE');
   const marketValue = text(invpos, 'MKTVAL');

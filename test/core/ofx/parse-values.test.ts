@@ -69,6 +69,15 @@ describe('normalizeAmount', () => {
   it.each(['$120', '', ' ', '12a', '1.2.3', '--5', '1,23,4.5', '1e5', '-', '.'])('rejects %j', (input) => {
     expect(() => normalizeAmount(input)).toThrow(OfxParseError);
   });
+
+  it('refuses a million digits followed by junk in one pass (found by the fuzzer: the old pattern backtracked quadratically)', () => {
+    // With `^\d*\.?\d*$` this took hours; now it is one scan. Also checks the space- and comma-padded cousins.
+    for (const input of [`${'1'.repeat(1_000_000)}x`, ` ${'1'.repeat(1_000_000)}x `, `-${'9'.repeat(500_000)}.${'9'.repeat(500_000)}!`]) {
+      expect(() => normalizeAmount(input)).toThrow(OfxParseError);
+    }
+    expect(normalizeAmount(` ${'1'.repeat(1_000_000)} `)).toHaveLength(1_000_000);
+    expect(normalizeAmount(' 5. ')).toBe('5.');
+  });
 });
 
 describe('MFA phrases', () => {
