@@ -112,9 +112,6 @@ export function checkBankUrl(value: unknown): string {
   } catch (error) {
     throw new ValidationError('URL', (error instanceof Error ? error.message : 'is not valid').replace(/^the OFX URL /, ''));
   }
-  if (url.username || url.password) {
-    throw new ValidationError('URL', 'must not contain a user name or password (the password is stored encrypted, on its own)');
-  }
   if (url.hash) throw new ValidationError('URL', 'must not have a #fragment');
   return url.toString();
 }

@@ -116,7 +116,7 @@ describe('bank set', () => {
     for (const [args, message] of [
       [['bank', 'set', 'moving'], /^error: nothing to change/],
       [['bank', 'set', 'moving', '--url', 'http://bank.example/ofx'], /^error: URL: .*https/],
-      [['bank', 'set', 'moving', '--url', 'https://me:secret@bank.example/ofx'], /^error: URL: must not contain a user name or password/],
+      [['bank', 'set', 'moving', '--url', 'https://me:secret@bank.example/ofx'], /^error: URL: carries a user name or password/],
       [['bank', 'set', 'moving', '--ofx-version', '104'], /^error: OFX version: expected one of/],
       [['bank', 'set', 'nosuch', '--password'], /^error: no bank connection named "nosuch"/],
       [['bank', 'set', 'moving', '--password'], /^error: password: no terminal to ask on/],
