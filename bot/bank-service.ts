@@ -7,7 +7,7 @@
  */
 import type { AccountRef } from '../core/ofx/types.ts';
 import { requestQuirks } from '../core/ofx/quirks.ts';
-import type { ConnectionConfig, ProfileFlags } from '../core/sync/types.ts';
+import type { ProfileFlags } from '../core/sync/types.ts';
 import {
   clearHold,
   ConnectionExistsError,
@@ -30,6 +30,7 @@ import {
   type SecretBox,
   type SecretChanges,
   type SettingChanges,
+  storedProfileFlags,
 } from '../db/index.ts';
 import {
   checkAccount,
@@ -140,20 +141,8 @@ async function readProfileOf(server: CheckedServer, options: ProfileOptions): Pr
   const send = options.send ?? (await defaultSend(options.timeoutMs ?? PROFILE_TIMEOUT_MS, userAgent));
   // The request builder (and its XML library) is loaded only when a profile is read, not for `bank list`.
   const { fetchProfile } = await import('../core/sync/profile.ts');
-  const config: ConnectionConfig = {
-    id: 'profile',
-    name: 'profile',
-    ...server,
-    clientUid: '',
-    userId: '',
-    password: '',
-    userCred1: null,
-    userCred2: null,
-    authToken: null,
-    answerAggregate: 'MFACHALLENGEA',
-  };
   try {
-    const flags = await fetchProfile(config, (body) => send(server.url, body), options.now);
+    const flags = await fetchProfile(server, (body) => send(server.url, body), options.now);
     return flags ? { status: 'read', flags } : { status: 'not-shared' };
   } catch (error) {
     const reason = error instanceof Error ? (error.message.split('\n')[0] ?? '') : 'unknown error';
@@ -526,6 +515,7 @@ const DAY_MS = 86_400_000;
 function summarize(db: Database, row: ConnectionRow, now: Date = new Date()): BankSummary {
   const key = liveKeyInfo(db, row.id);
   const hold = holdOfRow(row);
+  const profile = storedProfileFlags(row);
   return {
     id: row.id,
     name: row.name,
@@ -562,18 +552,7 @@ function summarize(db: Database, row: ConnectionRow, now: Date = new Date()): Ba
       ? { ...key, ageDays: Math.max(0, Math.floor((now.getTime() - new Date(key.receivedAt).getTime()) / DAY_MS)) }
       : null,
     hold: hold ? { ...hold, ...describeHold(hold) } : null,
-    profile: row.profileFetchedAt
-      ? {
-          fetchedAt: row.profileFetchedAt,
-          mfaChallengeSupported: row.mfaChallengeSupported ?? false,
-          mfaChallengeFirst: row.mfaChallengeFirst ?? false,
-          clientUidRequired: row.clientUidRequired ?? false,
-          userCred1Label: row.userCred1Label,
-          userCred2Label: row.userCred2Label,
-          authTokenFirst: row.authTokenFirst ?? false,
-          authTokenLabel: row.authTokenLabel,
-        }
-      : null,
+    profile: profile && row.profileFetchedAt ? { fetchedAt: row.profileFetchedAt, ...profile } : null,
     mfaChallengeSupported: row.mfaChallengeSupported,
   };
 }

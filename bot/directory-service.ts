@@ -11,8 +11,8 @@ import { buildRequest, OFX_VERSIONS, type OfxVersion } from '../core/ofx/build.t
 import { parseOfx } from '../core/ofx/parse.ts';
 import { requestQuirks, type QuirkSet } from '../core/ofx/quirks.ts';
 import { describeStatus } from '../core/status.ts';
-import { anonymousSignon, profileFlags } from '../core/sync/profile.ts';
-import type { ConnectionConfig, ProfileFlags } from '../core/sync/types.ts';
+import { anonymousSignon, profileFlags, type ProfileServer } from '../core/sync/profile.ts';
+import type { ProfileFlags } from '../core/sync/types.ts';
 
 export * from './directory-fields.ts';
 
@@ -75,23 +75,13 @@ export interface CheckOptions {
   now?: Date;
 }
 
-function configFor(target: CheckTarget, version: string): ConnectionConfig {
+function serverFor(target: CheckTarget, version: string): ProfileServer {
   return {
-    id: 'check',
-    name: 'check',
-    url: target.url,
     org: target.org,
     fid: target.fid,
     version,
     appId: target.appId ?? DEFAULT_APP_ID,
     appVer: target.appVer ?? DEFAULT_APP_VER,
-    clientUid: '',
-    userId: '',
-    password: '',
-    userCred1: null,
-    userCred2: null,
-    authToken: null,
-    answerAggregate: 'MFACHALLENGEA',
     quirks: target.quirks ?? {},
   };
 }
@@ -110,7 +100,7 @@ function whyUnreachable(error: unknown, host: string): BankCheckError {
 /** One anonymous profile request: the parsed profile, or a BankCheckError saying why there is none. */
 async function askProfile(target: CheckTarget, version: string, send: (body: string) => Promise<Uint8Array>, now: Date) {
   const host = checkOfxUrl(target.url).host;
-  const c = configFor(target, version);
+  const c = serverFor(target, version);
   const { body } = buildRequest(
     { version: version as OfxVersion, signon: anonymousSignon(c), items: [{ kind: 'profile' }], quirks: c.quirks },
     { now },

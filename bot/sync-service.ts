@@ -36,6 +36,7 @@ import {
   type Hold,
   type HoldReason,
   type SyncTrigger,
+  storedProfileFlags,
 } from '../db/index.ts';
 import { describeHold } from './bank-service.ts';
 import { RecordingChallenger, type FrontChallenger } from './challenges.ts';
@@ -306,21 +307,11 @@ export async function syncConnection(app: AppContext, options: SyncOptions): Pro
 
 /** Stored flags; unknown ones: read the profile, unless it failed within the last day (then go on without). */
 function profileToUse(row: ConnectionRow, now: Date): ProfileFlags | null {
-  if (row.profileFetchedAt) return storedProfile(row);
+  const stored = storedProfileFlags(row);
+  if (stored) return stored;
   if (row.profileAttemptedAt && now.getTime() - new Date(row.profileAttemptedAt).getTime() < PROFILE_RETRY_MS) {
     return profileFlags(undefined);
   }
   return null;
 }
 
-function storedProfile(row: ConnectionRow): ProfileFlags {
-  return {
-    mfaChallengeSupported: row.mfaChallengeSupported ?? false,
-    mfaChallengeFirst: row.mfaChallengeFirst ?? false,
-    clientUidRequired: row.clientUidRequired ?? false,
-    userCred1Label: row.userCred1Label,
-    userCred2Label: row.userCred2Label,
-    authTokenFirst: row.authTokenFirst ?? false,
-    authTokenLabel: row.authTokenLabel,
-  };
-}

@@ -9,7 +9,10 @@ import type { ConnectionConfig, ProfileFlags } from './types.ts';
 
 const ANONYMOUS = 'anonymous00000000000000000000000';
 
-export function anonymousSignon(c: ConnectionConfig): SignonFields {
+/** What a profile request needs of a server: no credentials, so a bank can be asked before any are stored. */
+export type ProfileServer = Pick<ConnectionConfig, 'version' | 'org' | 'fid' | 'appId' | 'appVer' | 'quirks'>;
+
+export function anonymousSignon(c: ProfileServer): SignonFields {
   return { userId: ANONYMOUS, password: ANONYMOUS, org: c.org, fid: c.fid, appId: c.appId, appVer: c.appVer };
 }
 
@@ -27,7 +30,7 @@ export function profileFlags(info: SignonInfo | undefined): ProfileFlags {
 
 /** The profile's flags, or null when the bank answers the profile request with an error status. */
 export async function fetchProfile(
-  c: ConnectionConfig,
+  c: ProfileServer,
   send: (body: string) => Promise<Uint8Array>,
   now: Date = new Date(),
 ): Promise<ProfileFlags | null> {

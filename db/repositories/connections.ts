@@ -218,6 +218,20 @@ export function updateConnectionSettings(db: Database, connectionId: number, cha
   return updateConnection(db, connectionId, set);
 }
 
+/** The profile flags as last read from the bank, or null when its profile was never read. */
+export function storedProfileFlags(row: ConnectionRow): ProfileFlags | null {
+  if (!row.profileFetchedAt) return null;
+  return {
+    mfaChallengeSupported: row.mfaChallengeSupported ?? false,
+    mfaChallengeFirst: row.mfaChallengeFirst ?? false,
+    clientUidRequired: row.clientUidRequired ?? false,
+    userCred1Label: row.userCred1Label,
+    userCred2Label: row.userCred2Label,
+    authTokenFirst: row.authTokenFirst ?? false,
+    authTokenLabel: row.authTokenLabel,
+  };
+}
+
 /** Records what the bank's profile (SIGNONINFO) says, as last read. */
 export function updateProfileFlags(
   db: Database,

@@ -87,7 +87,7 @@ describe('addBank', () => {
       throw new Error('unreachable');
     };
     await expect(addBank(app, alice, input({ url: 'http://bank.example/ofx' }), { send })).rejects.toThrow(ValidationError);
-    await expect(addBank(app, alice, input({ url: 'https://u:p@bank.example/ofx' }), { send })).rejects.toThrow(/URL: must not contain/);
+    await expect(addBank(app, alice, input({ url: 'https://u:p@bank.example/ofx' }), { send })).rejects.toThrow(/URL: carries a user name or password/);
     await expect(addBank(app, alice, input({ org: 'O'.repeat(33) }), { send })).rejects.toThrow(/^ORG: /);
     await expect(addBank(app, alice, input({ accounts: [{ type: 'SAVINGS', accountId: '1' }] }), { send })).rejects.toThrow(/routing number/);
     await expect(addBank(app, alice, input({ password: '' }), { send })).rejects.toThrow(/^password: is empty$/);
