@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import BetterSqlite3 from 'better-sqlite3';
 import { expect, it } from 'vitest';
 import { BIN, cli } from './cli-helpers.ts';
 
@@ -32,6 +33,18 @@ it('plays a member through /bank add, a challenged /sync, a quiet one, a revoked
     expect(revoke).toMatch(/revoke/);
     expect(third).toMatch(/bot \(DM\):.*security questions/);
     expect(third).toMatch(/answers accepted, access key saved/);
+    // No duplicates: the first sync's transactions are all there once; the later ones (same days) add none.
+    const firstCount = Number(/synced, (\d+) new transactions/.exec(first ?? '')?.[1]);
+    expect(firstCount).toBeGreaterThan(0);
+    expect(second).toMatch(/synced, 0 new transactions/);
+    expect(third).toMatch(/synced, 0 new transactions/);
+    const db = new BetterSqlite3(join(dir, 'demo.sqlite'), { readonly: true });
+    try {
+      expect(db.prepare('select count(*) from transactions').pluck().get()).toBe(firstCount);
+    } finally {
+      db.close();
+    }
+
     // The answers and the password the scripted member typed are never printed.
     expect(result.stdout + result.stderr).not.toMatch(/\bRex\b|\bSmith\b|demo-password/);
 

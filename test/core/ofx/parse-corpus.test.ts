@@ -22,7 +22,8 @@ describe.skipIf(files.length === 0)('the shared OFX corpus', () => {
     for (const s of json.statements) {
       for (const t of s.transactions) {
         expect(t.posted).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
-        expect(t.amount).toMatch(/^-?\d*\.?\d*$/);
+        // A decimal with at least one digit: '' and '-' are not amounts.
+        expect(t.amount).toMatch(/^-?(\d+(\.\d*)?|\.\d+)$/);
       }
     }
   });
