@@ -27,7 +27,7 @@ export interface TimelineEntry {
   /** Simulated-clock milliseconds. */
   at: number;
   /** `you`: what the member did; `reply`/`dm`/`message`: a new message they see; `edit`: one changed; `modal`: a modal opened; `failed`: Discord told them the interaction failed. */
-  kind: 'you' | 'reply' | 'dm' | 'message' | 'edit' | 'deleted' | 'modal' | 'failed';
+  kind: 'you' | 'reply' | 'dm' | 'message' | 'edit' | 'dm-edit' | 'deleted' | 'modal' | 'failed';
   text: string;
   messageId?: string;
   interactionId?: string;
@@ -520,6 +520,7 @@ export function formatEntry(name: string, e: TimelineEntry): string {
     dm: 'bot (DM)',
     message: 'bot',
     edit: 'bot (edited)',
+    'dm-edit': 'bot (DM edited)',
     deleted: 'bot (deleted)',
     modal: 'bot (modal)',
     failed: 'discord',
@@ -552,7 +553,10 @@ export class Timelines {
   }
 
   edited(message: MessageRecord): void {
-    for (const m of this.viewers(message)) m.note({ kind: 'edit', text: messageText(message), messageId: message.id });
+    // A DM the bot sent on its own (the challenge) and the reply to a command are edited side by side: say which.
+    const inDm = !message.interactionId && this.deps.world.channels.get(message.channelId)?.type === 1;
+    const kind = inDm ? 'dm-edit' : 'edit';
+    for (const m of this.viewers(message)) m.note({ kind, text: messageText(message), messageId: message.id });
   }
 
   deleted(message: MessageRecord): void {
