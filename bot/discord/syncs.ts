@@ -94,7 +94,9 @@ export class DiscordSyncs {
   }
 
   private async runWithReply(interaction: RepliableInteraction, member: Member, rows: ConnectionRow[], trigger: SyncTrigger): Promise<void> {
-    const { log, now } = this.services();
+    const { log, now, limits } = this.services();
+    // Counted where a sync would start, after the cheap refusals (unknown name, no connections): those reach no bank.
+    limits.takeOrRefuse('sync', member.id);
     const live = new LiveReply(interaction, log, () => now().getTime(), this.tokenLifetimeMs);
     const notices = this.scheduleNotices(member);
     const lines: string[][] = rows.map((r) => [`**${r.name}**: waiting…`]);

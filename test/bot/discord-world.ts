@@ -13,7 +13,7 @@ import { createLogger } from '../../bot/discord/logger.ts';
 import { startSimBank, type SimBank, type RequestLogEntry } from '../../sim/bank/index.ts';
 import { startDiscordSim, type DiscordSim, type SeenMessage, type SimMember } from '../../sim/discord/index.ts';
 
-export interface WorldOptions extends Partial<Pick<BotOptions, 'challengeTimeoutMs' | 'tokenLifetimeMs' | 'now'>> {
+export interface WorldOptions extends Partial<Pick<BotOptions, 'challengeTimeoutMs' | 'tokenLifetimeMs' | 'now' | 'rateLimits'>> {
   /** The stand-in's clock (the 3 s and 15 min rules). */
   discordNow?: () => number;
 }
@@ -53,6 +53,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       challengeTimeoutMs: options.challengeTimeoutMs,
       tokenLifetimeMs: options.tokenLifetimeMs,
       now: options.now,
+      rateLimits: options.rateLimits,
     });
   const world: World = {
     bank,
