@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { getSchedule } from '../../db/index.ts';
-import { addBank, answer, DEMO_ANSWERS, startWorld, waitForQuestions, type World } from './discord-world.ts';
+import { addBank, answer, DEMO_ANSWERS, logsHoldNone, startWorld, waitForQuestions, type World } from './discord-world.ts';
 import type { SimMember } from '../../sim/discord/index.ts';
 
 let world: World;
@@ -86,6 +86,7 @@ describe('failing scheduled syncs', () => {
     expect(failureDms(alice)).toHaveLength(1);
     const runs = world.app.db.sqlite.prepare('select count(*) as n from sync_runs').get() as { n: number };
     expect(runs.n).toBe(1);
+    expect(logsHoldNone(world, ['not-the-password'])).toBe(true);
   });
 
   it('wrong answers to a scheduled sync are told by its own question DM; the held runs after it neither ask nor DM', async () => {
