@@ -12,7 +12,7 @@ import {
   type RepliableInteraction,
 } from 'discord.js';
 import { readArgs, type CommandModule } from './command.ts';
-import { discordCode, memberLine } from './errors.ts';
+import { discordCode, DISCORD_CODES, memberLine } from './errors.ts';
 import type { BotServices } from './services.ts';
 
 export type ComponentInteraction = ButtonInteraction | ModalSubmitInteraction;
@@ -102,7 +102,11 @@ export class InteractionRouter {
 
   private async fail(interaction: Interaction, error: unknown, event: Record<string, unknown>): Promise<void> {
     const { log } = this.services;
-    log.warn({ event: 'interaction.failed', ...event, err: error });
+    const code = discordCode(error);
+    log.warn({ event: 'interaction.failed', ...event, ...(code === null ? {} : { code }), err: error });
+    // 10062: the 3 s window (or the token) is gone; 40060: it was acknowledged already. Either way Discord takes
+    // no answer on this interaction any more, so trying one would only fail again.
+    if (code === DISCORD_CODES.unknownInteraction || code === DISCORD_CODES.alreadyAcknowledged) return;
     try {
       if (interaction.isAutocomplete()) {
         if (!interaction.responded) await interaction.respond([]);
