@@ -138,7 +138,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
 }
 
 /** `/bank add` through the Enter credentials button and the modal, as a member would. */
-export async function addBank(world: World, member: SimMember, name: string, user = 'demo', options: AddBankOptions = {}): Promise<SeenMessage> {
+export async function addBank(world: Pick<World, 'bank'>, member: SimMember, name: string, user = 'demo', options: AddBankOptions = {}): Promise<SeenMessage> {
   const info = world.bank.info();
   const command = member.slash('bank', { subcommand: 'add', options: { name, url: options.url ?? info.url, org: info.org, fid: info.fid } });
   const offer = await command.waitForReply((r) => r.buttons.some((b) => b.label === 'Enter credentials'));
