@@ -10,7 +10,7 @@
  * the retry would find it running.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RestCall } from '../../sim/discord/index.ts';
+import type { InteractionHandle, ModalView, RestCall, SimMember } from '../../sim/discord/index.ts';
 import { addBank, answer, DEMO_ANSWERS, startWorld, waitForQuestions, type LogEntry, type World, type WorldOptions } from './discord-world.ts';
 
 let world: World;
@@ -35,6 +35,17 @@ const runStates = () => (world.app.db.sqlite.prepare('select state from sync_run
 const answersSent = async () => (await world.bankLog()).filter((e) => e.answersSent > 0).length;
 /** Log lines of these events, as warnings and errors only the faults should cause. */
 const troubles = () => world.logs.map((l) => JSON.parse(l) as LogEntry).filter((e) => e.level >= 40);
+
+/** A /sync answered in the DM, to its end; resolves with the /sync interaction. */
+async function challengedSync(alice: SimMember): Promise<InteractionHandle> {
+  const sync = alice.slash('sync', { options: { bank: 'simbank' } });
+  await answer(alice, await waitForQuestions(alice), DEMO_ANSWERS, QUESTION_IDS);
+  await sync.waitForReply((r) => SYNCED.test(r.content));
+  return sync;
+}
+
+/** The right answers for an answers form, by its fields. */
+const filled = (modal: ModalView) => Object.fromEntries(modal.fields.map((f, i) => [f.customId, DEMO_ANSWERS[QUESTION_IDS[i] as keyof typeof DEMO_ANSWERS]]));
 
 /** An injected refusal is answered before the stand-in's routes see the call, so it is found among the calls. */
 const injectedRefusal = (interactionId: string) =>
@@ -63,9 +74,7 @@ describe('10062 Unknown interaction: the bot answered after the 3 s window', () 
     expect(runStates()).toEqual([]);
     expect(alice.dms()).toHaveLength(0);
 
-    const again = alice.slash('sync', { options: { bank: 'simbank' } });
-    await answer(alice, await waitForQuestions(alice), DEMO_ANSWERS, QUESTION_IDS);
-    await again.waitForReply((r) => SYNCED.test(r.content));
+    await challengedSync(alice);
     expect(runStates()).toEqual(['ok']);
   });
 
@@ -135,7 +144,7 @@ describe('40060 already acknowledged', () => {
     const dm = await waitForQuestions(alice);
     const modal = await alice.click(dm, dm.buttons[0]!.customId!).modal();
     world.discord.failNext('POST /interactions/:interaction/:token/callback', { status: 400, code: 40060 });
-    const submit = alice.submitModal(modal, Object.fromEntries(modal.fields.map((f, i) => [f.customId, DEMO_ANSWERS[QUESTION_IDS[i] as keyof typeof DEMO_ANSWERS]])));
+    const submit = alice.submitModal(modal, filled(modal));
     await injectedRefusal(submit.id);
     await sync.waitForReply((r) => SYNCED.test(r.content));
     // No "something went wrong" on the form's interaction: its answers did go to the bank.
@@ -184,9 +193,7 @@ describe('429 Too Many Requests with Retry-After', () => {
   it('on the questions DM: it arrives after the wait, one line says so', async () => {
     const alice = await setUp();
     world.discord.failNext('POST /channels/:channel/messages', { status: 429, retryAfter: 0.2 });
-    const sync = alice.slash('sync', { options: { bank: 'simbank' } });
-    await answer(alice, await waitForQuestions(alice), DEMO_ANSWERS, QUESTION_IDS);
-    await sync.waitForReply((r) => SYNCED.test(r.content));
+    await challengedSync(alice);
     retriedAfter(world.discord.callsTo('POST /channels/:channel/messages'), 200);
     expect(troubles()).toMatchObject([{ event: 'discord.rate-limited', method: 'POST', route: '/channels/:id/messages', retryAfterMs: 200 }]);
   });
@@ -207,9 +214,7 @@ describe('429 Too Many Requests with Retry-After', () => {
   it('on the edit of the /sync reply: the edit lands after the wait and the reply ends with the result', async () => {
     const alice = await setUp();
     world.discord.failNext('PATCH /webhooks/:app/:token/messages/:message', { status: 429, retryAfter: 0.2 });
-    const sync = alice.slash('sync', { options: { bank: 'simbank' } });
-    await answer(alice, await waitForQuestions(alice), DEMO_ANSWERS, QUESTION_IDS);
-    await sync.waitForReply((r) => SYNCED.test(r.content));
+    const sync = await challengedSync(alice);
     retriedAfter(world.discord.callsTo('PATCH /webhooks/:app/:token/messages/:message').filter((c) => c.path.includes(sync.record.token)), 200);
     const lines = troubles();
     expect(lines).toMatchObject([{ event: 'discord.rate-limited', method: 'PATCH', route: '/webhooks/:id/:token/messages/%40original' }]);
@@ -228,7 +233,7 @@ describe('the gateway connection drops while a challenge waits', () => {
     const click = alice.click(dm, dm.buttons[0]!.customId!);
     await resumed;
     const modal = await click.modal();
-    alice.submitModal(modal, Object.fromEntries(modal.fields.map((f, i) => [f.customId, DEMO_ANSWERS[QUESTION_IDS[i] as keyof typeof DEMO_ANSWERS]])));
+    alice.submitModal(modal, filled(modal));
     await sync.waitForReply((r) => SYNCED.test(r.content));
     expect(runStates()).toEqual(['ok']);
     expect(world.discord.gateway.replayed).toBeGreaterThanOrEqual(1);
