@@ -11,10 +11,6 @@
  * that carry the password and the answers INTO the bot are left out, by interaction id, since that is where they
  * must travel; a positive control shows the search finds them there.
  */
-// First: discord.js (undici 6 inside @discordjs/rest) must load before core/http's undici 7, as it does in
-// `ofx-mfa bot`, else undici 7 installs the process-wide dispatcher and the bot's file uploads fail (undici 6
-// FormData through an undici 7 Agent: "action is not a function").
-import { addBank, answer, startWorld, waitForQuestions, type World } from './discord-world.ts';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -28,6 +24,7 @@ import { createConnection, ensureLocalMember, openDatabase, SecretBox } from '..
 import { DEFAULT_QUESTIONS, formatLogLine, startSimBank, type SimBank } from '../../sim/bank/index.ts';
 import type { InteractionHandle } from '../../sim/discord/index.ts';
 import { cli } from './cli-helpers.ts';
+import { addBank, answer, startWorld, waitForQuestions, type World } from './discord-world.ts';
 
 const PASSWORD = 'pw-S3cr3t-7f1e9a2c';
 const ANSWERS = { MFA16: 'Ans-Maiden-4b8d2e', SIMQ1: 'Ans-Pet-9c3f7a' };
