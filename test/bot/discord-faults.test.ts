@@ -11,10 +11,15 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { InteractionHandle, ModalView, RestCall, SimMember } from '../../sim/discord/index.ts';
-import { addBank, answer, DEMO_ANSWERS, startWorld, waitForQuestions, type LogEntry, type World, type WorldOptions } from './discord-world.ts';
+import { addBank, answer, DEMO_ANSWERS, logsHoldNone, startWorld, waitForQuestions, type LogEntry, type World, type WorldOptions } from './discord-world.ts';
 
 let world: World;
-afterEach(async () => world?.close());
+afterEach(async () => {
+  // Whatever went wrong, no log line carries the password or an answer.
+  const clean = logsHoldNone(world, ['demo-password', ...Object.values(DEMO_ANSWERS)]);
+  await world?.close();
+  expect(clean).toBe(true);
+});
 
 const QUESTION_IDS = ['MFA16', 'SIMQ1'];
 const SYNCED = /synced, \d+ new/;
