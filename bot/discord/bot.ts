@@ -3,7 +3,7 @@
  * router, the challenge relay, Discord-side syncs and the scheduler, wired together. `startBot` is what
  * `ofx-mfa bot`, the demo and the end-to-end tests run; `stop` is the SIGINT/SIGTERM path.
  */
-import { Client, Events, GatewayIntentBits, Partials } from 'discord.js';
+import { Client, DefaultRestOptions, Events, GatewayIntentBits, Partials, RESTEvents, type RESTOptions } from 'discord.js';
 import { DEFAULT_CHALLENGE_TIMEOUT_MS } from '../../core/sync/machine.ts';
 import { expireWaitingChallenges, getConnectionById, getSyncRun } from '../../db/index.ts';
 import type { AppContext } from '../context.ts';
@@ -53,9 +53,22 @@ export function createClient(apiBase: string): Client {
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.DirectMessages],
     // A DM channel not in the cache (after a restart) still delivers its events.
     partials: [Partials.Channel],
-    rest: { api: apiBase },
+    rest: { api: apiBase, makeRequest: sendUploadsAsBytes },
   });
 }
+
+/**
+ * discord.js's REST sends through its own undici (6) but with the process-wide dispatcher, and that is core/http's
+ * undici 7 Agent when core/http happened to load first: it cannot read a FormData from another undici ("action is
+ * not a function"), so every file upload (the /transactions CSV) would fail while JSON calls go on working. A
+ * multipart body goes as the bytes it encodes to instead, which any dispatcher sends.
+ */
+const sendUploadsAsBytes: RESTOptions['makeRequest'] = async (url, init) => {
+  if (!(init.body instanceof FormData)) return DefaultRestOptions.makeRequest(url, init);
+  const encoded = new Response(init.body);
+  const headers = { ...(init.headers as Record<string, string>), 'content-type': encoded.headers.get('content-type')! };
+  return DefaultRestOptions.makeRequest(url, { ...init, headers, body: new Uint8Array(await encoded.arrayBuffer()) });
+};
 
 export async function startBot(options: BotOptions): Promise<BotHandle> {
   const log = options.log ?? createLogger();
@@ -82,6 +95,7 @@ export async function startBot(options: BotOptions): Promise<BotHandle> {
 
   client.on(Events.InteractionCreate, router.dispatch);
   client.on(Events.Error, (error) => log.error({ event: 'client.error', err: error }));
+  watchConnection(client, log);
   const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
   await client.login(options.token);
   await ready;
@@ -112,4 +126,19 @@ export async function startBot(options: BotOptions): Promise<BotHandle> {
     })());
 
   return { client, services, scheduler, appId, stop };
+}
+
+/**
+ * One line per trouble with Discord's side that discord.js rides out by itself: a 429 (it waits the Retry-After
+ * and sends again) and a dropped gateway connection (it resumes, and Discord replays what was missed). Only the
+ * route template goes out: the concrete path of an interaction callback or webhook carries its token.
+ */
+function watchConnection(client: Client, log: Logger): void {
+  client.rest.on(RESTEvents.Response, (request, response) => {
+    if (response.status !== 429) return;
+    const retryAfter = Number(response.headers.get('retry-after'));
+    log.warn({ event: 'discord.rate-limited', method: request.method, route: request.route, retryAfterMs: Math.round(retryAfter * 1000), global: response.headers.has('x-ratelimit-global') });
+  });
+  client.on(Events.ShardResume, (shard, replayed) => log.info({ event: 'gateway.resumed', shard, replayed }));
+  client.on(Events.ShardDisconnect, (close, shard) => log.error({ event: 'gateway.disconnected', shard, code: close.code }));
 }

@@ -12,7 +12,7 @@ import {
   type RepliableInteraction,
 } from 'discord.js';
 import { readArgs, type CommandModule } from './command.ts';
-import { discordCode, memberLine } from './errors.ts';
+import { discordCode, DISCORD_CODES, memberLine } from './errors.ts';
 import { RateLimitedError } from './rate-limits.ts';
 import type { BotServices } from './services.ts';
 
@@ -103,9 +103,13 @@ export class InteractionRouter {
 
   private async fail(interaction: Interaction, error: unknown, event: Record<string, unknown>): Promise<void> {
     const { log } = this.services;
+    const code = discordCode(error);
     // A member over their limit is expected, not a failure: one info line, no stack.
     if (error instanceof RateLimitedError) log.info({ event: 'interaction.rate-limited', ...event, action: error.action, retryAt: error.retryAt.toISOString() });
-    else log.warn({ event: 'interaction.failed', ...event, err: error });
+    else log.warn({ event: 'interaction.failed', ...event, ...(code === null ? {} : { code }), err: error });
+    // 10062: the 3 s window (or the token) is gone; 40060: it was acknowledged already. Either way Discord takes
+    // no answer on this interaction any more, so trying one would only fail again.
+    if (code === DISCORD_CODES.unknownInteraction || code === DISCORD_CODES.alreadyAcknowledged) return;
     try {
       if (interaction.isAutocomplete()) {
         if (!interaction.responded) await interaction.respond([]);

@@ -59,6 +59,8 @@ export class Gateway {
     private readonly heartbeatIntervalMs: number,
     private readonly allowedPrivilegedIntents: number,
     private readonly changes: Changes,
+    /** Every event dispatched to the bot, as sent (or kept for the replay). */
+    private readonly onDispatch?: (t: string, d: unknown) => void,
   ) {}
 
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -202,6 +204,7 @@ export class Gateway {
     session.events.push(event);
     if (session.events.length > MAX_KEPT_EVENTS) session.events.splice(0, session.events.length - MAX_KEPT_EVENTS);
     if (session.socket) this.send(session.socket, { op: 0, ...event });
+    this.onDispatch?.(t, d);
     this.changes.notify();
   }
 

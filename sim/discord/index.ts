@@ -20,18 +20,20 @@
  * alice.forgeClick(customId, { messageId? , dm? }); alice.forgeModalSubmit(customId, values, { dm? }); // a modified client
  * alice.setDmsClosed(true);                                             // the bot's next DM gets 50007
  *
- * discord.restCalls / discord.callsTo('PATCH /webhooks/:app/:token/messages/:message')   // { method, route, path, body, status, code }
+ * discord.restCalls / discord.callsTo('PATCH /webhooks/:app/:token/messages/:message')   // { method, route, path, body, status, code, response }
  * discord.failNext('POST /channels/:channel/messages', { status: 429, retryAfter: 0.2 }); // or { status: 403, code: 50013 }
  * discord.registeredCommands() / registeredCommands(discord.guildId)
  * await discord.dropGateway(); await discord.waitForResume();           // events meanwhile are replayed on RESUME
  * discord.channelMessages(channelId?)                                  // public messages in a guild channel
  * startDiscordSim({ onSeen: (memberId, entry) => print(formatEntry(name, entry)) })   // a live transcript
+ * startDiscordSim({ onGatewayEvent: (t, d) => seen.push({ t, d }) })   // every gateway event sent to the bot
  * await discord.close();
  * ```
  *
  * A handle's waits (`response`, `modal`, `waitFor`, `waitForReply`, `waitForRefusal`) reject with
  * InteractionFailed once the bot's first response was refused as too late (10062), and with WaitTimeout at
- * their deadline. Member actions the Discord client would not allow (an unregistered command, a missing
+ * their deadline. A refusal injected with failNext is answered before the routes see the call: find it among
+ * `restCalls` (`injected: true`), not in a handle's `refusals`. Member actions the Discord client would not allow (an unregistered command, a missing
  * required option, a button on a message they cannot see, a required modal field left empty) throw
  * MemberCannot at once and nothing reaches the bot. Snapshots (`SeenMessage`, `ModalView`) are copies.
  * Advance an injected clock only after the first response unless the test is about the 3 s rule.

@@ -29,6 +29,8 @@ export interface RestCall {
   code: number | null;
   /** True when the refusal was injected with failNext. */
   injected: boolean;
+  /** The JSON the stand-in answered with (a message, an error body), if any. */
+  response: unknown;
 }
 
 export interface RouteRequest {
@@ -181,6 +183,7 @@ export class Rest {
       status: 0,
       code: null,
       injected: false,
+      response: undefined,
     };
     let answer: RouteAnswer;
     let error: DiscordHttpError | null = null;
@@ -211,6 +214,7 @@ export class Rest {
     }
     call.status = answer.status;
     call.code = error ? error.code : null;
+    call.response = answer.json;
     this.calls.push(call);
     const headers: Record<string, string> = { ...(error?.headers ?? {}) };
     if (answer.json === undefined) {

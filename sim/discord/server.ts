@@ -37,6 +37,8 @@ export interface DiscordSimOptions {
   privilegedIntents?: number;
   /** Called for every timeline entry of every member, as it happens (the demo prints them). */
   onSeen?: (memberId: string, entry: TimelineEntry) => void;
+  /** Called for every gateway event dispatched to the bot (INTERACTION_CREATE, MESSAGE_CREATE...), as sent. */
+  onGatewayEvent?: (t: string, d: unknown) => void;
 }
 
 export interface AddMemberOptions {
@@ -64,7 +66,7 @@ export interface DiscordSim {
   addChannel(name: string): string;
   addMember(options: AddMemberOptions): SimMember;
   member(id: string): SimMember;
-  /** Every REST call so far, oldest first (a live array). */
+  /** Every REST call so far, oldest first (a live array), each with what the stand-in answered. */
   restCalls: readonly RestCall[];
   /** Forgets the recorded REST calls (a long benchmark's memory should be the bot's, not the record's). */
   clearRestCalls(): void;
@@ -98,7 +100,7 @@ export async function startDiscordSim(options: DiscordSimOptions = {}): Promise<
   const world = new World(ids, now, applicationId);
   const changes = new Changes();
   const interactions = new Interactions(world);
-  const gateway = new Gateway(world, token, options.heartbeatIntervalMs ?? 41_250, options.privilegedIntents ?? 0, changes);
+  const gateway = new Gateway(world, token, options.heartbeatIntervalMs ?? 41_250, options.privilegedIntents ?? 0, changes, options.onGatewayEvent);
   const members = new Map<string, SimMember>();
   const deadlineTimers = options.now ? undefined : new Set<NodeJS.Timeout>();
   const deps: MemberDeps = { world, interactions, gateway, changes, onSeen: options.onSeen, deadlineTimers };

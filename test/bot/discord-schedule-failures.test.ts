@@ -66,7 +66,7 @@ describe('failing scheduled syncs', () => {
 
   it('a refused password holds the connection: one DM saying so, and the held runs never sign on', async () => {
     const alice = world.discord.addMember({ name: 'alice' });
-    await addBank(world, alice, 'simbank', 'demo', 'not-the-password');
+    await addBank(world, alice, 'simbank', 'demo', { password: 'not-the-password' });
     await alice.slash('schedule', { options: { bank: 'simbank', every: 'daily' } }).waitForReply((r) => !r.loading);
 
     await runDue(world);
@@ -110,7 +110,7 @@ describe('failing scheduled syncs', () => {
 
   it('with DMs closed the failure waits for the next /sync, which says it once', async () => {
     const alice = world.discord.addMember({ name: 'alice', dmsClosed: true });
-    await addBank(world, alice, 'simbank', 'demo', 'not-the-password');
+    await addBank(world, alice, 'simbank', 'demo', { password: 'not-the-password' });
     await alice.slash('schedule', { options: { bank: 'simbank', every: '12h' } }).waitForReply((r) => !r.loading);
     await runDue(world);
     await runDue(world);

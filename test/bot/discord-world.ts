@@ -4,18 +4,23 @@
  * secret ever reaches one.
  */
 import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openApp, type AppContext } from '../../bot/context.ts';
 import { startBot, type BotHandle, type BotOptions } from '../../bot/discord/bot.ts';
 import { createLogger } from '../../bot/discord/logger.ts';
-import { startSimBank, type SimBank, type RequestLogEntry } from '../../sim/bank/index.ts';
-import { startDiscordSim, type DiscordSim, type SeenMessage, type SimMember } from '../../sim/discord/index.ts';
+import { startSimBank, type SimBank, type SimBankOptions, type RequestLogEntry } from '../../sim/bank/index.ts';
+import { startDiscordSim, type DiscordSim, type DiscordSimOptions, type InteractionHandle, type SeenMessage, type SimMember } from '../../sim/discord/index.ts';
 
 export interface WorldOptions extends Partial<Pick<BotOptions, 'challengeTimeoutMs' | 'tokenLifetimeMs' | 'now' | 'rateLimits'>> {
   /** The stand-in's clock (the 3 s and 15 min rules). */
   discordNow?: () => number;
+  /** The bank's users (default: sim/bank's own). */
+  bankUsers?: SimBankOptions['users'];
+  /** Every gateway event the stand-in sends the bot. */
+  onGatewayEvent?: DiscordSimOptions['onGatewayEvent'];
 }
 
 export interface World {
@@ -25,6 +30,10 @@ export interface World {
   bot: BotHandle;
   /** Every line the bot logged, as written. */
   logs: string[];
+  /** The logged entries of one event (parsed lines), oldest first. */
+  logged(event: string): LogEntry[];
+  /** Resolves with the first logged entry of `event` that satisfies the predicate, waiting for it if need be. */
+  waitForLog(event: string, predicate?: (entry: LogEntry) => boolean, timeoutMs?: number): Promise<LogEntry>;
   dbPath: string;
   /** Stops the bot as SIGTERM would and starts a new one on the same database ('crash': no clean stop). */
   restart(how?: 'clean' | 'crash'): Promise<void>;
@@ -33,14 +42,27 @@ export interface World {
   close(): Promise<void>;
 }
 
+/** A parsed log line of the bot's. */
+export type LogEntry = { event?: string; level: number; [key: string]: unknown };
+
 export async function startWorld(options: WorldOptions = {}): Promise<World> {
   const dir = mkdtempSync(join(tmpdir(), 'ofx-mfa-bot-'));
   const dbPath = join(dir, 'bot.sqlite');
   const env = { OFX_MFA_KEY: randomBytes(32).toString('base64') };
-  const bank = await startSimBank({ port: 0 });
-  const discord = await startDiscordSim({ now: options.discordNow });
+  const bank = await startSimBank({ port: 0, users: options.bankUsers });
+  const discord = await startDiscordSim({ now: options.discordNow, onGatewayEvent: options.onGatewayEvent });
   const logs: string[] = [];
-  const log = createLogger({ level: 'debug', destination: { write: (line: string) => void logs.push(line) } });
+  const lineWritten = new EventEmitter();
+  const log = createLogger({
+    level: 'debug',
+    destination: {
+      write: (line: string) => {
+        logs.push(line);
+        lineWritten.emit('line');
+      },
+    },
+  });
+  const logged = (event: string) => logs.map((l) => JSON.parse(l) as LogEntry).filter((e) => e.event === event);
   let app = openApp(dbPath, env);
   const zombies: Array<{ bot: BotHandle; app: AppContext }> = [];
   const boot = () =>
@@ -61,6 +83,24 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     app,
     bot: await boot(),
     logs,
+    logged,
+    waitForLog(event, predicate = () => true, timeoutMs = 10_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const found = logged(event).find(predicate);
+          if (!found) return;
+          clearTimeout(timer);
+          lineWritten.off('line', check);
+          resolve(found);
+        };
+        const timer = setTimeout(() => {
+          lineWritten.off('line', check);
+          reject(new Error(`timed out after ${timeoutMs} ms waiting for a log line ${event}; logged: ${logs.map((l) => (JSON.parse(l) as LogEntry).event).join(', ')}`));
+        }, timeoutMs);
+        lineWritten.on('line', check);
+        check();
+      });
+    },
     dbPath,
     async restart(how = 'clean') {
       if (how === 'clean') {
@@ -99,14 +139,24 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
 }
 
 /** `/bank add` through the Enter credentials button and the modal, as a member would. */
-export async function addBank(world: World, member: SimMember, name: string, user = 'demo', password = `${user}-password`): Promise<SeenMessage> {
+export async function addBank(world: Pick<World, 'bank'>, member: SimMember, name: string, user = 'demo', options: AddBankOptions = {}): Promise<SeenMessage> {
   const info = world.bank.info();
-  const command = member.slash('bank', { subcommand: 'add', options: { name, url: info.url, org: info.org, fid: info.fid } });
+  const command = member.slash('bank', { subcommand: 'add', options: { name, url: options.url ?? info.url, org: info.org, fid: info.fid } });
   const offer = await command.waitForReply((r) => r.buttons.some((b) => b.label === 'Enter credentials'));
   const button = offer.buttons.find((b) => b.label === 'Enter credentials')!;
   const modal = await member.click(offer, button.customId!).modal();
-  member.submitModal(modal, { user, password });
+  const submit = member.submitModal(modal, { user, password: options.password ?? `${user}-password` });
+  options.onSubmit?.(submit);
   return command.waitForReply((r) => r.content.startsWith('Added'));
+}
+
+export interface AddBankOptions {
+  /** The OFX URL given to /bank add (default the world's bank). */
+  url?: string;
+  /** Typed into the modal (default `${user}-password`). */
+  password?: string;
+  /** Sees the modal submit as it leaves the member (the secrets test keeps its inbound payload). */
+  onSubmit?: (submit: InteractionHandle) => void;
 }
 
 /** The relay's DM with an Answer button (the newest one not yet settled). */
@@ -115,7 +165,7 @@ export function waitForQuestions(member: SimMember, predicate: (dm: SeenMessage)
 }
 
 /** Clicks Answer (or Next questions) on a message and fills the modal from answers by question id. */
-export async function answer(member: SimMember, message: SeenMessage, answers: Record<string, string>, questionIds: string[]): Promise<void> {
+export async function answer(member: SimMember, message: SeenMessage, answers: Record<string, string>, questionIds: string[]): Promise<InteractionHandle> {
   const button = message.buttons.find((b) => b.label?.startsWith('Answer') || b.label?.startsWith('Next'))!;
   const modal = await member.click(message, button.customId!).modal();
   const values: Record<string, string> = {};
@@ -123,7 +173,7 @@ export async function answer(member: SimMember, message: SeenMessage, answers: R
     const id = questionIds[i];
     if (id !== undefined) values[field.customId] = answers[id] ?? '';
   });
-  member.submitModal(modal, values);
+  return member.submitModal(modal, values);
 }
 
 export const DEMO_ANSWERS = { MFA16: 'Smith', SIMQ1: 'Rex' };

@@ -1,10 +1,15 @@
 /**
- * The secrets test (issue 10 "Security", the non-Discord half): full syncs, challenge answered and access key
- * stored, through the real binary and through the sync service, then a search of everything they leave behind
- * (the database file, its WAL and shared memory, the backup, every line on stdout and stderr, the bank's log
- * lines) for the password, every access key the bank handed out and the answers: in plain text, UTF-16, hex
- * and base64 at every alignment, none may appear. The access keys are taken from the bank's side of the wire,
- * by a recording proxy between ofx-mfa and the simulated bank, not from ofx-mfa's own storage.
+ * The secrets test (issue 10 "Security"): full syncs, challenge answered and access key stored, then a search of
+ * everything they leave behind for the password, every access key the bank handed out and the answers: in plain
+ * text, UTF-16, hex and base64 at every alignment, none may appear. The access keys are taken from the bank's side
+ * of the wire, by a recording proxy between ofx-mfa and the simulated bank, not from ofx-mfa's own storage.
+ *
+ * The command-line half runs the real binary and the sync service and searches the database file, its WAL and
+ * shared memory, the backup, every line on stdout and stderr and the bank's log lines. The Discord half runs the
+ * real bot against the Discord stand-in and searches every REST request the bot sent, every answer the stand-in
+ * sent back, every gateway event it sent the bot, the attachments and the bot's log lines. Only the modal submits
+ * that carry the password and the answers INTO the bot are left out, by interaction id, since that is where they
+ * must travel; a positive control shows the search finds them there.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -17,7 +22,9 @@ import type { AppContext } from '../../bot/context.ts';
 import { syncConnection } from '../../bot/sync-service.ts';
 import { createConnection, ensureLocalMember, openDatabase, SecretBox } from '../../db/index.ts';
 import { DEFAULT_QUESTIONS, formatLogLine, startSimBank, type SimBank } from '../../sim/bank/index.ts';
+import type { InteractionHandle } from '../../sim/discord/index.ts';
 import { cli } from './cli-helpers.ts';
+import { addBank, answer, startWorld, waitForQuestions, type World } from './discord-world.ts';
 
 const PASSWORD = 'pw-S3cr3t-7f1e9a2c';
 const ANSWERS = { MFA16: 'Ans-Maiden-4b8d2e', SIMQ1: 'Ans-Pet-9c3f7a' };
@@ -53,38 +60,65 @@ function leaks(haystacks: Map<string, Buffer>, secrets: Map<string, string>): st
   return found;
 }
 
+/** The bank's one user: this password, these answers. */
+const SECRET_USER = { userId: 'secret', password: PASSWORD, scenario: { name: 'secret', questions: DEFAULT_QUESTIONS.map((q) => ({ ...q, answer: q.answer === null ? null : ANSWERS[q.id as keyof typeof ANSWERS] })) } };
+
+interface RecordingProxy {
+  url: string;
+  /** Every request body ofx-mfa sent the bank, as Latin-1 text. */
+  requestBodies: string[];
+  /** Every access key the bank handed out. */
+  accessKeys: Set<string>;
+  close(): Promise<void>;
+}
+
+/** What the bank sends back goes through here, so the keys it issues are known without asking ofx-mfa. */
+async function recordingProxy(bankUrl: string): Promise<RecordingProxy> {
+  const requestBodies: string[] = [];
+  const accessKeys = new Set<string>();
+  const proxy: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', async () => {
+      const body = Buffer.concat(chunks);
+      requestBodies.push(body.toString('latin1'));
+      const answer = await fetch(bankUrl, { method: 'POST', body, headers: { 'content-type': req.headers['content-type'] ?? 'application/x-ofx' } });
+      const bytes = Buffer.from(await answer.arrayBuffer());
+      for (const m of bytes.toString('latin1').matchAll(/<ACCESSKEY>\s*([^<\s]+)/g)) accessKeys.add(m[1]!);
+      res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/x-ofx' });
+      res.end(bytes);
+    });
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}/ofx`,
+    requestBodies,
+    accessKeys,
+    close: () => new Promise<void>((resolve) => proxy.close(() => resolve())),
+  };
+}
+
+function secretsOf(answers: Record<string, string>, accessKeys: Set<string>): Map<string, string> {
+  const secrets = new Map<string, string>([['password', PASSWORD], ...Object.entries(answers).map(([id, a]): [string, string] => [`answer ${id}`, a])]);
+  [...accessKeys].forEach((key, i) => secrets.set(`access key ${i + 1}`, key));
+  return secrets;
+}
+
 describe('secrets after full syncs', () => {
   let bank: SimBank;
-  let proxy: Server;
+  let proxy: RecordingProxy;
   let proxyUrl: string;
   let dir: string;
   const bankLog: string[] = [];
-  const requestBodies: string[] = [];
-  const accessKeys = new Set<string>();
 
   beforeAll(async () => {
-    const user = { userId: 'secret', password: PASSWORD, scenario: { name: 'secret', questions: DEFAULT_QUESTIONS.map((q) => ({ ...q, answer: q.answer === null ? null : ANSWERS[q.id as keyof typeof ANSWERS] })) } };
-    bank = await startSimBank({ port: 0, version: '211', users: [user], onRequest: (e) => bankLog.push(formatLogLine(e)) });
-    // What the bank sends back goes through here, so the keys it issues are known without asking ofx-mfa.
-    proxy = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', async () => {
-        const body = Buffer.concat(chunks);
-        requestBodies.push(body.toString('latin1'));
-        const answer = await fetch(bank.url, { method: 'POST', body, headers: { 'content-type': req.headers['content-type'] ?? 'application/x-ofx' } });
-        const bytes = Buffer.from(await answer.arrayBuffer());
-        for (const m of bytes.toString('latin1').matchAll(/<ACCESSKEY>\s*([^<\s]+)/g)) accessKeys.add(m[1]!);
-        res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/x-ofx' });
-        res.end(bytes);
-      });
-    });
-    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-    proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}/ofx`;
+    bank = await startSimBank({ port: 0, version: '211', users: [SECRET_USER], onRequest: (e) => bankLog.push(formatLogLine(e)) });
+    proxy = await recordingProxy(bank.url);
+    proxyUrl = proxy.url;
     dir = mkdtempSync(join(tmpdir(), 'ofx-mfa-secrets-'));
   });
   afterAll(async () => {
-    await new Promise((r) => proxy.close(r));
+    await proxy.close();
     await bank.close();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -141,13 +175,12 @@ describe('secrets after full syncs', () => {
     haystacks.set('bank log lines', Buffer.from(bankLog.join('\n')));
 
     // Three challenges answered, three keys: one for the command line's connection, two for the service's.
-    expect(accessKeys.size).toBe(3);
-    const secrets = new Map<string, string>([['password', PASSWORD], ...Object.entries(ANSWERS).map(([id, a]): [string, string] => [`answer ${id}`, a])]);
-    [...accessKeys].forEach((key, i) => secrets.set(`access key ${i + 1}`, key));
+    expect(proxy.accessKeys.size).toBe(3);
+    const secrets = secretsOf(ANSWERS, proxy.accessKeys);
 
     // The search works: it finds the secrets in what went to the bank (the last key was never sent back), and
     // finds a secret wrapped in longer text in every encoding, at every base64 alignment.
-    const wire = new Map([['requests', Buffer.from(requestBodies.join('\n'), 'latin1')]]);
+    const wire = new Map([['requests', Buffer.from(proxy.requestBodies.join('\n'), 'latin1')]]);
     expect(leaks(wire, secrets)).toEqual([...secrets.keys()].filter((w) => w !== 'access key 3').map((w) => `${w} (utf-8) in requests`));
     for (const prefix of ['', 'a', 'ab']) {
       const text = `${prefix}${PASSWORD}tail`;
@@ -162,4 +195,89 @@ describe('secrets after full syncs', () => {
 
     expect(leaks(haystacks, secrets)).toEqual([]);
   }, 240_000);
+});
+
+describe('secrets over Discord', () => {
+  let world: World | undefined;
+  let proxy: RecordingProxy | undefined;
+  afterAll(async () => {
+    await world?.close();
+    await proxy?.close();
+  });
+
+  it('leave no password, access key or answer in anything the bot sent Discord, the stand-in sent back, or the log', async () => {
+    const WRONG = { MFA16: 'Wrong-Maiden-1d5e8f', SIMQ1: 'Wrong-Pet-6a2b0c' };
+    const gatewayEvents: Array<{ t: string; d: unknown }> = [];
+    world = await startWorld({ bankUsers: [SECRET_USER], onGatewayEvent: (t, d) => gatewayEvents.push({ t, d }) });
+    proxy = await recordingProxy(world.bank.url);
+    const alice = world.discord.addMember({ name: 'alice' });
+    // The interactions that carry a secret into the bot: the credentials form and every answers form.
+    const inbound = new Set<string>();
+    const keep = (submit: InteractionHandle) => inbound.add(submit.id);
+    const ids = ['MFA16', 'SIMQ1'];
+    const synced = /synced, \d+ new/;
+
+    await addBank(world, alice, 'home', 'secret', { url: proxy.url, password: PASSWORD, onSubmit: keep });
+    // Challenged, answered through the form: an access key is stored.
+    const first = alice.slash('sync', { options: { bank: 'home' } });
+    const dm1 = await waitForQuestions(alice);
+    keep(await answer(alice, dm1, ANSWERS, ids));
+    expect((await first.waitForReply((r) => synced.test(r.content))).content).toMatch(/access key saved/);
+    // Keyed: no questions.
+    expect((await alice.slash('sync', { options: { bank: 'home' } }).waitForReply((r) => synced.test(r.content))).content).toMatch(/no questions asked/);
+    // The bank revokes the key and asks again; wrong answers first, then Try again with the right ones.
+    await world.bankAdmin('/admin/revoke-keys', { user: 'secret' });
+    const third = alice.slash('sync', { options: { bank: 'home' } });
+    const dm2 = await waitForQuestions(alice, (d) => d.id !== dm1.id);
+    keep(await answer(alice, dm2, WRONG, ids));
+    const rejected = await alice.waitForDm((d) => d.id === dm2.id && d.content.includes('3001'));
+    await third.waitForReply((r) => r.content.includes('3001'));
+    const retry = alice.click(rejected, rejected.buttons.find((b) => b.label === 'Try again')!.customId!);
+    const dm3 = await waitForQuestions(alice, (d) => d.id !== dm1.id && d.id !== dm2.id);
+    keep(await answer(alice, dm3, ANSWERS, ids));
+    expect((await retry.waitForReply((r) => synced.test(r.content))).content).toMatch(/access key saved/);
+    // Everything else that shows a connection.
+    const shown: InteractionHandle[] = [];
+    for (const [name, call] of [['accounts', {}], ['transactions', { options: { bank: 'home', days: 90 } }], ['bank', { subcommand: 'list' }]] as const) {
+      const handle = alice.slash(name, call);
+      await handle.waitFor((replies) => replies.some((r) => !r.loading));
+      shown.push(handle);
+    }
+
+    expect(proxy.accessKeys.size).toBe(2);
+    const secrets = secretsOf(ANSWERS, proxy.accessKeys);
+    for (const [id, a] of Object.entries(WRONG)) secrets.set(`wrong answer ${id}`, a);
+
+    const calls = world.discord.restCalls;
+    const json = (values: unknown[]) => Buffer.from(values.map((v) => JSON.stringify(v) ?? '').join('\n'));
+    // Files go up as multipart parts the call record names only; the member's view of them has their bytes.
+    const attachments = shown.flatMap((h) => h.replies.flatMap((r) => r.attachments.map((a) => Buffer.from(a.text))));
+    const isInbound = (e: { t: string; d: unknown }) => e.t === 'INTERACTION_CREATE' && inbound.has((e.d as { id: string }).id);
+    const haystacks = new Map<string, Buffer>([
+      ['REST request bodies', json(calls.map((c) => c.body))],
+      ['REST paths and queries', json(calls.map((c) => [c.path, c.query]))],
+      ['stand-in answers', json(calls.map((c) => c.response))],
+      ['gateway events (but the forms carrying secrets in)', json(gatewayEvents.filter((e) => !isInbound(e)))],
+      ['attachments', Buffer.concat(attachments)],
+      ['what the member saw', Buffer.from([alice.transcript(), ...[...alice.dms(), ...alice.visibleMessages(), ...world.discord.channelMessages()].map((m) => JSON.stringify(m))].join('\n'))],
+      ['bot log lines', Buffer.from(world.logs.join('\n'))],
+    ]);
+    expect(attachments.length).toBeGreaterThan(0); // the transactions CSV
+    // Every kind of message the bot sends is in there: replies, edits of them, DMs, edits of DMs.
+    for (const route of ['POST /interactions/:interaction/:token/callback', 'PATCH /webhooks/:app/:token/messages/:message', 'POST /channels/:channel/messages', 'PATCH /channels/:channel/messages/:message']) {
+      expect(world.discord.callsTo(route).length, route).toBeGreaterThan(0);
+    }
+
+    // Exactly the four forms were left out, and the search does find the secrets in them: the password in the
+    // credentials form, each answer (right and wrong) in the answers forms; never an access key, which only the
+    // bank hands out.
+    const left = gatewayEvents.filter(isInbound);
+    expect(left).toHaveLength(4);
+    expect(inbound.size).toBe(4);
+    expect(leaks(new Map([['inbound forms', json(left)]]), secrets).sort()).toEqual(
+      ['password', 'answer MFA16', 'answer SIMQ1', 'wrong answer MFA16', 'wrong answer SIMQ1'].map((w) => `${w} (utf-8) in inbound forms`).sort(),
+    );
+
+    expect(leaks(haystacks, secrets)).toEqual([]);
+  }, 120_000);
 });

@@ -234,8 +234,16 @@ export class ChallengeRelay {
       waiter.answers = new Map();
       this.waiters.delete(relayId);
       services.log.info({ event: 'relay.cancelled', relayId });
-      if (interaction.isButton()) await interaction.update({ content: settledText(waiter.view.connectionName, { kind: 'cancelled' }), components: [] });
-      waiter.resolve({ kind: 'cancelled' });
+      let updated = false;
+      try {
+        if (interaction.isButton()) await interaction.update({ content: settledText(waiter.view.connectionName, { kind: 'cancelled' }), components: [] });
+        updated = true;
+      } finally {
+        // Even when Discord refuses the acknowledgement (10062, 40060) the sync must not be left waiting, and
+        // the message must lose its buttons some other way.
+        waiter.resolve({ kind: 'cancelled' });
+        if (!updated) await this.edit(waiter, { kind: 'cancelled' });
+      }
       return;
     }
     const total = pageCount(waiter.view.questions);
@@ -272,10 +280,15 @@ export class ChallengeRelay {
     const answers = waiter.answers;
     waiter.answers = new Map();
     waiter.state = 'sent';
-    await updateOrReply(interaction, { content: `**${waiter.view.connectionName}**: sending your answers to the bank…`, components: [] });
     log.info({ event: 'relay.answered', relayId: waiter.view.relayId });
-    // Handed over once; the sync sends them in the next sign-on and keeps no copy either.
-    waiter.resolve({ kind: 'answered', answers });
+    try {
+      // Acknowledged first, so that the sync's own edit of this message (the bank's verdict) comes after it.
+      await updateOrReply(interaction, { content: `**${waiter.view.connectionName}**: sending your answers to the bank…`, components: [] });
+    } finally {
+      // Handed over once, even when Discord refused the acknowledgement (10062: the 3 s window missed): the
+      // sync goes on and reports on the /sync reply and the DM. It keeps no copy either.
+      waiter.resolve({ kind: 'answered', answers });
+    }
   }
 }
 
