@@ -91,7 +91,7 @@ export async function startBot(options: BotOptions): Promise<BotHandle> {
   const scheduler = new Scheduler(() => services, options.schedulerTickMs ?? SCHEDULER_TICK_MS);
 
   // Challenges left waiting by a crash cannot be answered any more: expire them before any click can arrive.
-  const leftover = expireWaitingChallenges(options.app.db);
+  const leftover = expireWaitingChallenges(options.app.db, 'orphaned');
 
   client.on(Events.InteractionCreate, router.dispatch);
   client.on(Events.Error, (error) => log.error({ event: 'client.error', err: error }));
@@ -116,7 +116,7 @@ export async function startBot(options: BotOptions): Promise<BotHandle> {
     (stopping ??= (async () => {
       router.stopAccepting();
       await scheduler.stop();
-      expireWaitingChallenges(options.app.db);
+      expireWaitingChallenges(options.app.db, 'this-process');
       await relay.closeAll();
       syncs.abortAll();
       await syncs.drain(5000);

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { and, eq, inArray, isNull, or } from 'drizzle-orm';
 import type { Database } from '../connection.ts';
 import { challenges, syncRuns } from '../schema.ts';
+import { isRunOrphaned, thisProcessOwner } from './sync-runs.ts';
 import type { AskedQuestion, ChallengeRecordOutcome, ChallengeRow } from '../schema.ts';
 
 /** What a front end needs to relay a waiting challenge; all optional so a challenge recorded after the fact fits. */
@@ -97,10 +98,27 @@ export function setChallengeMessage(db: Database, challengeId: number, channelId
  * messages: at start-up for challenges a crash left waiting, at shutdown for its own. Atomic: a row settled by its
  * sync at the same moment is not returned.
  */
-export function expireWaitingChallenges(db: Database, now: Date = new Date()): ChallengeRow[] {
+/**
+ * Which waiting challenges to expire: 'orphaned' (at a front end's start: their sync is over or its process died,
+ * so nobody can answer them) or 'this-process' (at its stop: the syncs it runs are about to give up). A challenge
+ * another live process waits on, such as `ofx-mfa sync` asking at a terminal, is never touched.
+ */
+export type ChallengeExpiryScope = 'orphaned' | 'this-process';
+
+/** Marks the waiting challenges of the scope expired, once, and returns them (with their message ids). */
+export function expireWaitingChallenges(db: Database, scope: ChallengeExpiryScope, now: Date = new Date()): ChallengeRow[] {
+  const me = thisProcessOwner();
   return db.orm.transaction(
     (tx) => {
-      const waiting = tx.select({ id: challenges.id }).from(challenges).where(isNull(challenges.outcome)).all();
+      const waiting = tx
+        .select({ id: challenges.id, run: syncRuns })
+        .from(challenges)
+        .innerJoin(syncRuns, eq(challenges.syncRunId, syncRuns.id))
+        .where(isNull(challenges.outcome))
+        .all()
+        .filter(({ run }) =>
+          scope === 'orphaned' ? isRunOrphaned(run, now) : run.ownerInstance === me.ownerInstance && run.ownerPid === me.ownerPid && run.ownerHost === me.ownerHost,
+        );
       if (waiting.length === 0) return [];
       return tx
         .update(challenges)

@@ -32,10 +32,11 @@ export interface RunOwner {
  */
 export function startSyncRun(db: Database, connectionId: number, trigger: SyncTrigger, owner: RunOwner = {}): number {
   const now = (owner.now ?? new Date()).toISOString();
+  const self = thisProcessOwner();
   const me = {
-    ownerPid: owner.pid ?? process.pid,
-    ownerHost: owner.host ?? hostname(),
-    ownerInstance: owner.instance ?? thisInstance,
+    ownerPid: owner.pid ?? self.ownerPid,
+    ownerHost: owner.host ?? self.ownerHost,
+    ownerInstance: owner.instance ?? self.ownerInstance,
   };
   const staleAfterMs = owner.staleAfterMs ?? staleHeartbeatMs;
 
@@ -75,6 +76,19 @@ export function startSyncRun(db: Database, connectionId: number, trigger: SyncTr
     throw new SyncAlreadyRunningError(connectionId, outcome.refusedBy.id, outcome.refusedBy.startedAt);
   }
   return outcome.runId;
+}
+
+/** Who this process is, as its runs record it. */
+export function thisProcessOwner(): { ownerPid: number; ownerHost: string; ownerInstance: string } {
+  return { ownerPid: process.pid, ownerHost: hostname(), ownerInstance: thisInstance };
+}
+
+/**
+ * True when no live process is behind this run any more: it has finished, or it is 'running' but its process is
+ * gone (or silent too long). A run of this very process is never orphaned.
+ */
+export function isRunOrphaned(run: SyncRunRow, now: Date = new Date(), staleAfterMs = staleHeartbeatMs): boolean {
+  return run.state !== 'running' || isStale(run, now.toISOString(), thisProcessOwner(), staleAfterMs);
 }
 
 function isStale(

@@ -1,5 +1,8 @@
 /** A restart while a challenge waits, and a sync that outlives its interaction token. */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
+import { listAllConnections, newRelayId, recordChallenge, startSyncRun } from '../../db/index.ts';
 import { addBank, answer, DEMO_ANSWERS, startWorld, waitForQuestions, type World } from './discord-world.ts';
 
 let world: World;
@@ -13,7 +16,7 @@ describe('restarts', () => {
     const sync = alice.slash('sync', { options: { bank: 'simbank' } });
     const dm = await waitForQuestions(alice);
     const answerId = dm.buttons[0]!.customId!;
-    await world.restart('clean');
+    await world.restart();
     const edited = await alice.waitForDm((d) => d.id === dm.id && d.content.includes('restarted'));
     expect(edited.buttons).toHaveLength(0);
     const row = world.app.db.sqlite.prepare('select outcome from challenges').get();
@@ -30,17 +33,27 @@ describe('restarts', () => {
     await again.waitForReply((r) => /synced, \d+ new/.test(r.content));
   });
 
-  it('after a crash the challenge left waiting is expired at start and its DM says so', async () => {
+  it('leaves alone a challenge another live process waits on (ofx-mfa sync at a terminal), and expires it once that process is gone', async () => {
+    // A crash of the bot itself is discord-sigkill.test.ts (a real process, killed). Here the bot starts while
+    // a CLI sync in another process waits at its terminal: that person can still answer, so the bot must not
+    // expire the challenge; once that process is dead, nobody can, and the bot's next start does.
     world = await startWorld();
     const alice = world.discord.addMember({ name: 'alice' });
     await addBank(world, alice, 'simbank');
-    alice.slash('sync', { options: { bank: 'simbank' } });
-    const dm = await waitForQuestions(alice);
-    await world.restart('crash');
-    const edited = await alice.waitForDm((d) => d.id === dm.id && d.content.includes('restarted'));
-    expect(edited.buttons).toHaveLength(0);
-    const late = await alice.forgeClick(dm.buttons[0]!.customId!, { dm: true }).response();
-    expect(late.message?.content).toMatch(/expired when the bot restarted/);
+    const [connection] = listAllConnections(world.app.db);
+    const cli = spawn('sleep', ['60']);
+    await once(cli, 'spawn');
+    const runId = startSyncRun(world.app.db, connection!.id, 'cli', { pid: cli.pid, instance: 'the-cli-process' });
+    const id = recordChallenge(world.app.db, runId, [{ id: 'MFA16', label: 'Pet' }], { relayId: newRelayId(), memberId: connection!.memberId, expiresAt: new Date(Date.now() + 60_000) });
+    const outcome = () => (world.app.db.sqlite.prepare('select outcome from challenges where id = ?').get(id) as { outcome: string | null }).outcome;
+
+    await world.restart();
+    expect(outcome()).toBeNull();
+
+    cli.kill('SIGKILL');
+    await once(cli, 'exit');
+    await world.restart();
+    expect(outcome()).toBe('expired');
   });
 });
 

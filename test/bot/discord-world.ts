@@ -35,8 +35,8 @@ export interface World {
   /** Resolves with the first logged entry of `event` that satisfies the predicate, waiting for it if need be. */
   waitForLog(event: string, predicate?: (entry: LogEntry) => boolean, timeoutMs?: number): Promise<LogEntry>;
   dbPath: string;
-  /** Stops the bot as SIGTERM would and starts a new one on the same database ('crash': no clean stop). */
-  restart(how?: 'clean' | 'crash'): Promise<void>;
+  /** Stops the bot as SIGTERM would and starts a new one on the same database (a crash: discord-sigkill.test.ts). */
+  restart(): Promise<void>;
   bankLog(): Promise<RequestLogEntry[]>;
   bankAdmin(path: string, body?: unknown): Promise<unknown>;
   close(): Promise<void>;
@@ -64,7 +64,6 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
   });
   const logged = (event: string) => logs.map((l) => JSON.parse(l) as LogEntry).filter((e) => e.event === event);
   let app = openApp(dbPath, env);
-  const zombies: Array<{ bot: BotHandle; app: AppContext }> = [];
   const boot = () =>
     startBot({
       app,
@@ -102,15 +101,9 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       });
     },
     dbPath,
-    async restart(how = 'clean') {
-      if (how === 'clean') {
-        await world.bot.stop();
-        app.db.close();
-      } else {
-        // As if the process died: its gateway connection drops, nothing is cleaned up, the file stays as it was.
-        await world.bot.client.destroy();
-        zombies.push({ bot: world.bot, app });
-      }
+    async restart() {
+      await world.bot.stop();
+      app.db.close();
       app = openApp(dbPath, env);
       world.app = app;
       world.bot = await boot();
@@ -123,11 +116,6 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       return response.json();
     },
     async close() {
-      for (const z of zombies) {
-        z.bot.services.syncs.abortAll();
-        await z.bot.services.syncs.drain(2000);
-        z.app.db.close();
-      }
       await world.bot.stop().catch(() => undefined);
       app.db.close();
       await discord.close();
