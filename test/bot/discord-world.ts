@@ -98,7 +98,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
 }
 
 /** `/bank add` through the Enter credentials button and the modal, as a member would. */
-export async function addBank(world: World, member: SimMember, name: string, user = 'demo'): Promise<SeenMessage> {
+export async function addBank(world: { bank: Pick<SimBank, 'info'> }, member: SimMember, name: string, user = 'demo'): Promise<SeenMessage> {
   const info = world.bank.info();
   const command = member.slash('bank', { subcommand: 'add', options: { name, url: info.url, org: info.org, fid: info.fid } });
   const offer = await command.waitForReply((r) => r.buttons.some((b) => b.label === 'Enter credentials'));
