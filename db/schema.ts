@@ -315,6 +315,10 @@ export const schedules = sqliteTable(
     failures: integer('failures').notNull().default(0),
     /** When the member was last told about a failing schedule: told once, not every run. */
     notifiedAt: text('notified_at'),
+    /** The first failing run of the current streak (null after a success): the "since" the member is told. */
+    failingSince: text('failing_since'),
+    /** What the current streak fails of ('error', 'hold:15500', ...): a different kind is told anew. */
+    failureKind: text('failure_kind'),
     createdAt: createdAt(),
   },
   (t) => [

@@ -9,6 +9,7 @@ import { expireWaitingChallenges, getConnectionById, getSyncRun } from '../../db
 import type { AppContext } from '../context.ts';
 import { bankComponents, COMMANDS } from './commands/index.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { MemberRateLimiter, type RateLimits } from './rate-limits.ts';
 import { registerCommands } from './register.ts';
 import { ChallengeRelay } from './relay/relay.ts';
 import { InteractionRouter } from './router.ts';
@@ -34,6 +35,8 @@ export interface BotOptions {
   /** false: no scheduler (tests that drive `scheduler.tick()` themselves). */
   runScheduler?: boolean;
   now?: () => Date;
+  /** Per-member limits on /sync and /bank add (default DEFAULT_RATE_LIMITS; `limit: Infinity` turns one off). */
+  rateLimits?: Partial<RateLimits>;
 }
 
 export interface BotHandle {
@@ -60,14 +63,16 @@ export async function startBot(options: BotOptions): Promise<BotHandle> {
   let services!: BotServices;
   const relay = new ChallengeRelay(() => services);
   const syncs = new DiscordSyncs(() => services, { tokenLifetimeMs: options.tokenLifetimeMs });
+  const now = options.now ?? (() => new Date());
   services = {
     app: options.app,
     log,
     client,
     relay,
     syncs,
+    limits: new MemberRateLimiter(() => now().getTime(), options.rateLimits),
     challengeTimeoutMs: options.challengeTimeoutMs ?? DEFAULT_CHALLENGE_TIMEOUT_MS,
-    now: options.now ?? (() => new Date()),
+    now,
   };
   const router = new InteractionRouter(services, COMMANDS, [relay.component, ...bankComponents]);
   const scheduler = new Scheduler(() => services, options.schedulerTickMs ?? SCHEDULER_TICK_MS);

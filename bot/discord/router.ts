@@ -13,6 +13,7 @@ import {
 } from 'discord.js';
 import { readArgs, type CommandModule } from './command.ts';
 import { discordCode, memberLine } from './errors.ts';
+import { RateLimitedError } from './rate-limits.ts';
 import type { BotServices } from './services.ts';
 
 export type ComponentInteraction = ButtonInteraction | ModalSubmitInteraction;
@@ -102,7 +103,9 @@ export class InteractionRouter {
 
   private async fail(interaction: Interaction, error: unknown, event: Record<string, unknown>): Promise<void> {
     const { log } = this.services;
-    log.warn({ event: 'interaction.failed', ...event, err: error });
+    // A member over their limit is expected, not a failure: one info line, no stack.
+    if (error instanceof RateLimitedError) log.info({ event: 'interaction.rate-limited', ...event, action: error.action, retryAt: error.retryAt.toISOString() });
+    else log.warn({ event: 'interaction.failed', ...event, err: error });
     try {
       if (interaction.isAutocomplete()) {
         if (!interaction.responded) await interaction.respond([]);

@@ -3,6 +3,7 @@ import type { Client, User } from 'discord.js';
 import { ensureDiscordMember, type Member } from '../../db/index.ts';
 import type { AppContext } from '../context.ts';
 import type { Logger } from './logger.ts';
+import type { MemberRateLimiter } from './rate-limits.ts';
 import type { ChallengeRelay } from './relay/relay.ts';
 import type { DiscordSyncs } from './syncs.ts';
 
@@ -12,6 +13,8 @@ export interface BotServices {
   client: Client;
   relay: ChallengeRelay;
   syncs: DiscordSyncs;
+  /** Per-member limits on /sync and /bank add (scheduled syncs are not counted). */
+  limits: MemberRateLimiter;
   /** How long a member has to answer a challenge (DESIGN 1: default 10 minutes). */
   challengeTimeoutMs: number;
   now(): Date;

@@ -9,8 +9,10 @@ import {
   getConnectionById,
   getMember,
   getSyncRun,
+  holdOfRow,
   listConnections,
   listMemberSchedules,
+  listSyncRuns,
   markScheduleNotified,
   recordScheduledOutcome,
   type ChallengeRow,
@@ -22,9 +24,10 @@ import {
 import type { Progress } from '../../core/sync/types.ts';
 import { STAGE_TEXT } from '../cli/commands/sync.ts';
 import { syncConnection, type SyncReport } from '../sync-service.ts';
-import { MemberError, memberLine } from './errors.ts';
+import { discordCode, MemberError, memberLine } from './errors.ts';
 import { newTransactionsTotal, reportLines } from './format.ts';
 import { postHouseholdSummary } from './household.ts';
+import { causeOf, scheduledResult, scheduleFailureText, toldByChallengeDm, type FailureCause } from './schedule-failures.ts';
 import { LiveReply, TOKEN_LIFETIME_MS } from './live-reply.ts';
 import { tryAgainButton, type Settlement } from './relay/messages.ts';
 import type { RelayTarget } from './relay/relay.ts';
@@ -94,7 +97,9 @@ export class DiscordSyncs {
   }
 
   private async runWithReply(interaction: RepliableInteraction, member: Member, rows: ConnectionRow[], trigger: SyncTrigger): Promise<void> {
-    const { log, now } = this.services();
+    const { log, now, limits } = this.services();
+    // Counted where a sync would start, after the cheap refusals (unknown name, no connections): those reach no bank.
+    limits.takeOrRefuse('sync', member.id);
     const live = new LiveReply(interaction, log, () => now().getTime(), this.tokenLifetimeMs);
     const notices = this.scheduleNotices(member);
     const lines: string[][] = rows.map((r) => [`**${r.name}**: waiting…`]);
@@ -135,14 +140,26 @@ export class DiscordSyncs {
     if (!row || !member?.discordUserId) return null;
     const user = await services.client.users.fetch(member.discordUserId);
     const target: RelayTarget = { user, trigger: 'schedule', scheduleLabel: schedule.every, dmsAllowed: member.scheduleDms };
+    const started = services.now();
     const report = await this.run(member, row, target, undefined, false);
-    recordScheduledOutcome(services.app.db, schedule.id, report.outcome, report.outcome !== 'ok');
+    const state = recordScheduledOutcome(services.app.db, schedule.id, scheduledResult(report), started);
     await postHouseholdSummary(services, member, report, null);
-    if (report.outcome === 'answers-rejected' && target.relayId) {
-      // The questions went by DM; the settled DM carries Try again.
-    }
-    services.log.info({ event: 'schedule.ran', connectionId: row.id, outcome: report.outcome });
+    const told = state?.failureKind && !state.notifiedAt ? await this.tellFailure(member.scheduleDms, user, row.name, state, report) : null;
+    services.log.info({ event: 'schedule.ran', connectionId: row.id, outcome: report.outcome, failures: state?.failures, told });
     return report;
+  }
+
+  /**
+   * The first failing run of a streak (or of a new kind of failure): the owner hears it once, by DM; with schedule
+   * DMs off or DMs closed, at their next /sync. Says where it went; null when it waits for the /sync.
+   */
+  private async tellFailure(dmsAllowed: boolean, user: User, connectionName: string, state: ScheduleRow, report: SyncReport): Promise<'challenge-dm' | 'dm' | null> {
+    const { app, now } = this.services();
+    let told: 'challenge-dm' | 'dm' | null = null;
+    if (toldByChallengeDm(report)) told = 'challenge-dm';
+    else if (dmsAllowed && (await this.dm(user, { content: scheduleFailureText(connectionName, state, causeOf(report)), components: [] }))) told = 'dm';
+    if (told) markScheduleNotified(app.db, state.id, now());
+    return told;
   }
 
   private async run(member: Member, row: ConnectionRow, target: RelayTarget, progress: Progress | undefined, attended: boolean): Promise<SyncReport> {
@@ -169,24 +186,40 @@ export class DiscordSyncs {
     }
   }
 
-  /** Scheduled syncs that stopped for answers while schedule DMs were off, said once at the next /sync. */
+  /** Failing schedules not told by DM (schedule DMs off, DMs closed), said once at the member's next /sync. */
   private scheduleNotices(member: Member): string[] {
-    const { app } = this.services();
+    const { app, now } = this.services();
     const notices: string[] = [];
     for (const s of listMemberSchedules(app.db, member.id)) {
-      if (s.lastOutcome === 'answers-needed' && !s.notifiedAt) {
-        notices.push(`ℹ️ Your scheduled sync of **${s.connectionName}** (${s.lastRunAt?.slice(0, 16).replace('T', ' ')} UTC) stopped: the bank asked security questions and your schedule DMs are off. This sync asks them.`);
-        markScheduleNotified(app.db, s.id);
+      if (!s.failureKind || s.notifiedAt) continue;
+      if (s.failureKind === 'answers-needed') {
+        const why = member.scheduleDms ? 'your DMs are closed to this bot' : 'your schedule DMs are off';
+        notices.push(`ℹ️ Your scheduled sync of **${s.connectionName}** (${s.lastRunAt?.slice(0, 16).replace('T', ' ')} UTC) stopped: the bank asked security questions and ${why}. This sync asks them.`);
+      } else {
+        notices.push(scheduleFailureText(s.connectionName, s, this.storedCause(s.connectionId)));
       }
+      markScheduleNotified(app.db, s.id, now());
     }
     return notices;
   }
 
-  private async dm(user: User, body: { content: string; components: ReturnType<typeof tryAgainButton>[] }): Promise<void> {
+  /** The cause as the database has it: the hold, else the last sync run's message (held runs write none). */
+  private storedCause(connectionId: number): FailureCause {
+    const { app } = this.services();
+    const row = getConnectionById(app.db, connectionId);
+    const hold = row ? holdOfRow(row) : null;
+    const last = listSyncRuns(app.db, connectionId, 1)[0];
+    return causeOf({ outcome: 'error', hold, status: { code: null, severity: 'ERROR', message: last?.message ?? null } });
+  }
+
+  /** True when it was sent. */
+  private async dm(user: User, body: { content: string; components: ReturnType<typeof tryAgainButton>[] }): Promise<boolean> {
     try {
       await user.send(body);
+      return true;
     } catch (error) {
-      this.services().log.warn({ event: 'sync.dm-failed', user: user.id, err: error });
+      this.services().log.warn({ event: 'sync.dm-failed', user: user.id, code: discordCode(error), err: error });
+      return false;
     }
   }
 

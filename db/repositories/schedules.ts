@@ -53,14 +53,40 @@ export function claimScheduledRun(db: Database, schedule: ScheduleRow, nextRunAt
   return result.changes > 0;
 }
 
-export function recordScheduledOutcome(db: Database, scheduleId: number, outcome: string, failed: boolean): void {
-  const row = db.orm.select().from(schedules).where(eq(schedules.id, scheduleId)).get();
-  if (!row) return;
-  db.orm
-    .update(schedules)
-    .set({ lastOutcome: outcome, failures: failed ? row.failures + 1 : 0, notifiedAt: null })
+/**
+ * How a scheduled run ended: `ok`; `failed` with the kind of failure the member is told about (a new kind is told
+ * anew); or `skipped` (another sync of the connection was running), which neither breaks nor extends a streak.
+ */
+export type ScheduledResult = { outcome: string } & ({ ended: 'ok' } | { ended: 'skipped' } | { ended: 'failed'; kind: string });
+
+/**
+ * Records a run and returns the schedule as it now stands. A failure starts a streak (failingSince) unless one is
+ * going on: a streak of the same kind keeps notifiedAt, so its member is told once. A success anywhere (a /sync,
+ * the command line) since the streak began ends it as a scheduled success does.
+ */
+export function recordScheduledOutcome(db: Database, scheduleId: number, result: ScheduledResult, at: Date = new Date()): ScheduleRow | null {
+  const found = db.orm
+    .select({ schedule: schedules, lastSyncedAt: connections.lastSyncedAt })
+    .from(schedules)
+    .innerJoin(connections, eq(connections.id, schedules.connectionId))
     .where(eq(schedules.id, scheduleId))
-    .run();
+    .get();
+  if (!found) return null;
+  const { schedule: row, lastSyncedAt } = found;
+  const streakGoesOn = row.failingSince !== null && !(lastSyncedAt && lastSyncedAt > row.failingSince);
+  const set =
+    result.ended === 'skipped'
+      ? { lastOutcome: result.outcome }
+      : result.ended === 'ok'
+        ? { lastOutcome: result.outcome, failures: 0, failingSince: null, failureKind: null, notifiedAt: null }
+        : {
+            lastOutcome: result.outcome,
+            failures: streakGoesOn ? row.failures + 1 : 1,
+            failingSince: streakGoesOn ? row.failingSince : at.toISOString(),
+            failureKind: result.kind,
+            notifiedAt: streakGoesOn && row.failureKind === result.kind ? row.notifiedAt : null,
+          };
+  return db.orm.update(schedules).set(set).where(eq(schedules.id, scheduleId)).returning().get() ?? null;
 }
 
 export function markScheduleNotified(db: Database, scheduleId: number, at: Date = new Date()): void {

@@ -13,7 +13,7 @@ import { createLogger } from '../../bot/discord/logger.ts';
 import { startSimBank, type SimBank, type RequestLogEntry } from '../../sim/bank/index.ts';
 import { startDiscordSim, type DiscordSim, type SeenMessage, type SimMember } from '../../sim/discord/index.ts';
 
-export interface WorldOptions extends Partial<Pick<BotOptions, 'challengeTimeoutMs' | 'tokenLifetimeMs' | 'now'>> {
+export interface WorldOptions extends Partial<Pick<BotOptions, 'challengeTimeoutMs' | 'tokenLifetimeMs' | 'now' | 'rateLimits'>> {
   /** The stand-in's clock (the 3 s and 15 min rules). */
   discordNow?: () => number;
 }
@@ -53,6 +53,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       challengeTimeoutMs: options.challengeTimeoutMs,
       tokenLifetimeMs: options.tokenLifetimeMs,
       now: options.now,
+      rateLimits: options.rateLimits,
     });
   const world: World = {
     bank,
@@ -98,13 +99,14 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
 }
 
 /** `/bank add` through the Enter credentials button and the modal, as a member would. */
-export async function addBank(world: { bank: Pick<SimBank, 'info'> }, member: SimMember, name: string, user = 'demo'): Promise<SeenMessage> {
+/** `world` needs only the bank's details: a benchmark with the bank in another process passes those. */
+export async function addBank(world: { bank: Pick<SimBank, 'info'> }, member: SimMember, name: string, user = 'demo', password = `${user}-password`): Promise<SeenMessage> {
   const info = world.bank.info();
   const command = member.slash('bank', { subcommand: 'add', options: { name, url: info.url, org: info.org, fid: info.fid } });
   const offer = await command.waitForReply((r) => r.buttons.some((b) => b.label === 'Enter credentials'));
   const button = offer.buttons.find((b) => b.label === 'Enter credentials')!;
   const modal = await member.click(offer, button.customId!).modal();
-  member.submitModal(modal, { user, password: `${user}-password` });
+  member.submitModal(modal, { user, password });
   return command.waitForReply((r) => r.content.startsWith('Added'));
 }
 

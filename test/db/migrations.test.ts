@@ -79,4 +79,30 @@ describe('upgrading an existing database', () => {
       db.close();
     }
   });
+
+  it('keeps a failing schedule when its failure columns arrive, and the new columns start empty', () => {
+    const dir = tempDir();
+    const path = join(dir, 'old.sqlite');
+    const sqlite = new BetterSqlite3(path);
+    sqlite.pragma('foreign_keys = ON');
+    const before = journal.entries.findIndex((e) => e.tag.endsWith('_schedule_failures'));
+    expect(before).toBeGreaterThan(0);
+    migrate(drizzle({ client: sqlite }), { migrationsFolder: olderRelease(dir, before) });
+    sqlite.exec(`
+      insert into members (local_name, display_name) values ('local:alice', 'alice');
+      insert into connections (member_id, name, url, version, client_uid, user_id, encrypted_password)
+        values (1, 'one', 'https://bank.example/ofx', '103', 'uid-1', 'alice', 'sealed-1');
+      insert into schedules (connection_id, every, next_run_at, last_outcome, failures, notified_at)
+        values (1, 'daily', '2026-01-02T00:00:00.000Z', 'error', 2, '2026-01-01T00:00:00.000Z');
+    `);
+    sqlite.close();
+    const db = openDatabase(path);
+    try {
+      expect(db.sqlite.prepare('select every, last_outcome, failures, notified_at, failing_since, failure_kind from schedules').all()).toEqual([
+        { every: 'daily', last_outcome: 'error', failures: 2, notified_at: '2026-01-01T00:00:00.000Z', failing_since: null, failure_kind: null },
+      ]);
+    } finally {
+      db.close();
+    }
+  });
 });

@@ -143,6 +143,8 @@ async function startAdd(interaction: ChatInputCommandInteraction, args: AddArgs,
   if (getConnection(services.app.db, member.id, name)) throw new ConnectionExistsError(name);
   const input = { name, ...serverFields(args) };
   checkBankUrl(input.url);
+  // Counted only once the options are good: a typo refused here sends nothing to the bank.
+  services.limits.takeOrRefuse('bankAdd', member.id);
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
   const profile = await readBankProfile(input);
   const key = addForms.put({ memberId: member.id, input, profile });

@@ -1,7 +1,8 @@
 /**
  * `/schedule [bank] [every] [dms]`: scheduled syncs of the member's connections. `every: off` removes one;
- * `dms: off` stops the DMs a scheduled sync sends when the bank asks questions (such a sync then stops as
- * answers-needed and the next /sync says so). With no option it lists the member's schedules.
+ * `dms: off` stops the DMs a scheduled sync sends: when the bank asks questions (such a sync then stops as
+ * answers-needed) and when a schedule starts failing; the next /sync says either. With no option it lists the
+ * member's schedules.
  */
 import { ApplicationCommandOptionType, MessageFlags } from 'discord.js';
 import { getConnection, listMemberSchedules, removeSchedule, setSchedule, setScheduleDms } from '../../../db/index.ts';
@@ -34,7 +35,7 @@ export default defineCommand({
       {
         type: ApplicationCommandOptionType.String,
         name: 'dms',
-        description: 'DM me when a scheduled sync needs answers (default on)',
+        description: 'DM me when a scheduled sync needs answers or starts failing (default on)',
         choices: [
           { name: 'on', value: 'on' },
           { name: 'off', value: 'off' },
@@ -49,8 +50,8 @@ export default defineCommand({
     if (args.dms) {
       setScheduleDms(db, member.id, args.dms === 'on');
       lines.push(args.dms === 'on'
-        ? 'Scheduled syncs will DM you when the bank asks security questions.'
-        : 'Scheduled syncs will not DM you; one that needs answers stops, and your next `/sync` says so.');
+        ? 'Scheduled syncs will DM you when the bank asks security questions or a schedule starts failing.'
+        : 'Scheduled syncs will not DM you; one that needs answers stops, and your next `/sync` says so, as it says a failing schedule.');
     }
     if (args.every) {
       if (!args.bank) throw new MemberError('Say which connection with `bank`.');
