@@ -98,8 +98,10 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
   return world;
 }
 
-/** `/bank add` through the Enter credentials button and the modal, as a member would. */
-/** `world` needs only the bank's details: a benchmark with the bank in another process passes those. */
+/**
+ * `/bank add` through the Enter credentials button and the modal, as a member would. Of `world` only the bank's
+ * details are read, so a benchmark whose bank runs in another process passes just those.
+ */
 export async function addBank(world: { bank: Pick<SimBank, 'info'> }, member: SimMember, name: string, user = 'demo', password = `${user}-password`): Promise<SeenMessage> {
   const info = world.bank.info();
   const command = member.slash('bank', { subcommand: 'add', options: { name, url: info.url, org: info.org, fid: info.fid } });
