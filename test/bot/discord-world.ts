@@ -126,8 +126,11 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
   return world;
 }
 
-/** `/bank add` through the Enter credentials button and the modal, as a member would. */
-export async function addBank(world: Pick<World, 'bank'>, member: SimMember, name: string, user = 'demo', options: AddBankOptions = {}): Promise<SeenMessage> {
+/**
+ * `/bank add` through the Enter credentials button and the modal, as a member would. Of `world` only the bank's
+ * details are read, so a benchmark whose bank runs in another process passes just those.
+ */
+export async function addBank(world: { bank: Pick<SimBank, 'info'> }, member: SimMember, name: string, user = 'demo', options: AddBankOptions = {}): Promise<SeenMessage> {
   const info = world.bank.info();
   const command = member.slash('bank', { subcommand: 'add', options: { name, url: options.url ?? info.url, org: info.org, fid: info.fid } });
   const offer = await command.waitForReply((r) => r.buttons.some((b) => b.label === 'Enter credentials'));
