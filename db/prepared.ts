@@ -5,9 +5,13 @@
  * a transaction it is part of that transaction. Only for statements whose SQL never depends on the values and
  * whose columns have no client-side default ($defaultFn, $onUpdateFn), which would be computed once, at prepare.
  */
+import { sql } from 'drizzle-orm';
 import type { Database, Orm } from './connection.ts';
 
 const byDatabase = new WeakMap<Database, Map<string, unknown>>();
+
+/** A value given at each run, where drizzle takes it only as SQL (an update's `set`). */
+export const param = (name: string) => sql`${sql.placeholder(name)}`;
 
 /** The statement `name` of this database, prepared by `prepare` at its first use. */
 export function prepared<T>(db: Database, name: string, prepare: (orm: Orm) => T): T {

@@ -8,7 +8,7 @@ import type { KeyStore } from '../../core/sync/types.ts';
 import type { Database, Executor } from '../connection.ts';
 import { accessKeys, connections } from '../schema.ts';
 import { oneLine } from '../one-line.ts';
-import { prepared } from '../prepared.ts';
+import { param, prepared } from '../prepared.ts';
 import type { SecretBox } from '../secrets.ts';
 import { secretAad } from './connections.ts';
 
@@ -40,7 +40,7 @@ export class DbKeyStore implements KeyStore {
       prepared(db, 'accessKeys.used', (orm) =>
         orm
           .update(accessKeys)
-          .set({ lastUsedAt: sql`${sql.placeholder('now')}` })
+          .set({ lastUsedAt: param('now') })
           .where(eq(accessKeys.id, sql.placeholder('id')))
           .prepare(),
       ).run({ id: live.id, now: new Date().toISOString() });

@@ -7,7 +7,7 @@ import { and, asc, eq, getTableColumns, sql } from 'drizzle-orm';
 import type { ConnectionConfig, ProfileFlags } from '../../core/sync/types.ts';
 import type { Database } from '../connection.ts';
 import { ConnectionExistsError } from '../errors.ts';
-import { prepared } from '../prepared.ts';
+import { param, prepared } from '../prepared.ts';
 import { accessKeys, connections } from '../schema.ts';
 import type { AnswerAggregate, ConnectionQuirks, ConnectionRow } from '../schema.ts';
 import type { SecretBox } from '../secrets.ts';
@@ -260,7 +260,7 @@ export function markSynced(db: Database, connectionId: number, at: Date = new Da
   const row = prepared(db, 'connections.markSynced', (orm) =>
     orm
       .update(connections)
-      .set({ lastSyncedAt: sql`${sql.placeholder('lastSyncedAt')}`, updatedAt: sql`${sql.placeholder('updatedAt')}` })
+      .set({ lastSyncedAt: param('lastSyncedAt'), updatedAt: param('updatedAt') })
       .where(eq(connections.id, sql.placeholder('id')))
       .returning()
       .prepare(),

@@ -2,7 +2,7 @@
 import { eq, sql } from 'drizzle-orm';
 import type { AccountKind, Statement, Transaction } from '../../core/ofx/types.ts';
 import type { Database } from '../connection.ts';
-import { prepared } from '../prepared.ts';
+import { param, prepared } from '../prepared.ts';
 import { accounts, transactions } from '../schema.ts';
 import { upsertAccount } from './accounts.ts';
 
@@ -79,9 +79,6 @@ interface BalanceShape {
   available: boolean;
   goodThrough: boolean;
 }
-
-/** A value given at each run (drizzle's update takes placeholders only inside SQL). */
-const param = (name: string) => sql`${sql.placeholder(name)}`;
 
 /** The UPDATE of one account's balances for that shape (at most eight of them, each prepared once). */
 function updateBalances(db: Database, shape: BalanceShape) {

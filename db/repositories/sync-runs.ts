@@ -8,7 +8,7 @@ import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Database } from '../connection.ts';
 import { SyncAlreadyRunningError } from '../errors.ts';
 import { oneLine } from '../one-line.ts';
-import { prepared } from '../prepared.ts';
+import { param, prepared } from '../prepared.ts';
 import { syncRuns } from '../schema.ts';
 import type { SyncOutcome, SyncRunRow, SyncTrigger } from '../schema.ts';
 
@@ -136,7 +136,6 @@ export interface RunResult {
 }
 
 export function finishSyncRun(db: Database, runId: number, result: RunResult, now: Date = new Date()): SyncRunRow {
-  const param = (name: string) => sql`${sql.placeholder(name)}`;
   const row = prepared(db, 'syncRuns.finish', (orm) =>
     orm
       .update(syncRuns)
