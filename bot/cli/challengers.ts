@@ -3,7 +3,6 @@
  * or neither (then the sync stops with exit 3 and says how to provide answers).
  */
 import { readFile, stat } from 'node:fs/promises';
-import { read } from 'read';
 import type { ChallengeContext, ChallengeOutcome, ChallengeQuestion, Challenger } from '../../core/sync/types.ts';
 
 const HOW_TO_ANSWER =
@@ -26,6 +25,8 @@ export class TerminalChallenger implements Challenger {
       `${context.connectionName}: the bank asks ${questions.length} security question${questions.length === 1 ? '' : 's'} ` +
         `(answers are not shown, not stored; you have ${Math.round(context.timeoutMs / 60_000)} minutes)\n`,
     );
+    // Loaded here: only a person at a terminal needs it, not every sync that starts.
+    const { read } = await import('read');
     const answers = new Map<string, string>();
     for (const question of questions) {
       if (context.signal.aborted) return { kind: 'cancelled' };

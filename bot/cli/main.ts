@@ -6,6 +6,7 @@
  * loaded: `bank list` never loads the HTTP client, the simulated bank or the Discord client. Top-level help and
  * unknown commands get light stand-ins built from COMMANDS, without loading any command module.
  */
+import { setFlagsFromString } from 'node:v8';
 import { Command, CommanderError } from 'commander';
 import { ValidationError } from '../validate.ts';
 import { CliError, EXIT } from './errors.ts';
@@ -14,8 +15,16 @@ interface CommandModule {
   register(program: Command): void;
 }
 
+interface CommandEntry {
+  name: string;
+  summary: string;
+  load: () => Promise<CommandModule>;
+  /** Runs until stopped (a bot, a server): it gets V8's full optimising compilers, see shortLivedCompilers. */
+  longRunning?: true;
+}
+
 /** Every top-level command: its name, the one line `ofx-mfa --help` shows, and how to load it. */
-export const COMMANDS: readonly { name: string; summary: string; load: () => Promise<CommandModule> }[] = [
+export const COMMANDS: readonly CommandEntry[] = [
   { name: 'bank', summary: 'manage your bank connections', load: () => import('./commands/bank.ts') },
   { name: 'banks', summary: 'search the bank directory (556 OFX servers): nickname, name, OFX version, server', load: () => import('./commands/banks.ts') },
   { name: 'sync', summary: 'sync one bank connection, answering its security challenge if it asks', load: () => import('./commands/sync.ts') },
@@ -23,10 +32,10 @@ export const COMMANDS: readonly { name: string; summary: string; load: () => Pro
   { name: 'request', summary: 'print the OFX request a sync would send, with the password and keys masked', load: () => import('./commands/request.ts') },
   { name: 'parse', summary: 'print the statements of an OFX file as JSON (- reads stdin)', load: () => import('./commands/parse.ts') },
   { name: 'corpus', summary: 'parse every .ofx/.qfx file under DIR and report; files under a *fail* folder must fail', load: () => import('./commands/corpus.ts') },
-  { name: 'sim', summary: 'simulated services for demos and tests', load: () => import('./commands/sim.ts') },
-  { name: 'bot', summary: 'run the Discord bot (DISCORD_TOKEN; optional DISCORD_APP_ID, DISCORD_GUILD_ID, DISCORD_API_BASE)', load: () => import('./commands/bot.ts') },
+  { name: 'sim', summary: 'simulated services for demos and tests', load: () => import('./commands/sim.ts'), longRunning: true },
+  { name: 'bot', summary: 'run the Discord bot (DISCORD_TOKEN; optional DISCORD_APP_ID, DISCORD_GUILD_ID, DISCORD_API_BASE)', load: () => import('./commands/bot.ts'), longRunning: true },
   { name: 'backup', summary: 'write a consistent copy of the live database (safe while the bot runs; the key file is needed to read it)', load: () => import('./commands/backup.ts') },
-  { name: 'demo', summary: 'run the offline demo: simulated bank + Discord stand-in + the real bot, one member played for you', load: () => import('./commands/demo.ts') },
+  { name: 'demo', summary: 'run the offline demo: simulated bank + Discord stand-in + the real bot, one member played for you', load: () => import('./commands/demo.ts'), longRunning: true },
 ];
 
 /** The command word of argv (after node and the script): the first argument that is not a global option. */
@@ -37,6 +46,21 @@ export function commandWord(args: readonly string[]): string | undefined {
     else if (!arg.startsWith('-')) return arg;
   }
   return undefined;
+}
+
+/**
+ * The V8 flag a short-lived command runs with: WebAssembly stays in V8's baseline compiler (Liftoff). undici
+ * parses HTTP with llhttp compiled to WebAssembly, and after the first few kilobytes of an answer V8 starts
+ * re-compiling llhttp's one huge state-machine function with its optimising compiler on background threads; a
+ * process then waits for that job before it exits. For one sync that job cost ~35 MB of peak memory and ~0.3 s
+ * (issue 7), to speed up a parser that has already finished. Liftoff code behaves identically, only slower on
+ * megabytes of HTTP, which a command line never reads; the bot and the servers keep the default.
+ */
+export const SHORT_LIVED_V8_FLAGS = '--liftoff-only';
+
+/** Before any WebAssembly is compiled (undici compiles llhttp at its first connection), so the flag applies to it. */
+function shortLivedCompilers(): void {
+  setFlagsFromString(SHORT_LIVED_V8_FLAGS);
 }
 
 export function createProgram(): Command {
@@ -62,6 +86,7 @@ export async function main(argv: string[]): Promise<void> {
   // `ofx-mfa help bank` is `ofx-mfa bank --help`: the named command's own module has its subcommands.
   if (word === 'help') word = commandWord(args.slice(args.indexOf('help') + 1));
   const entry = COMMANDS.find((c) => c.name === word);
+  if (!entry?.longRunning) shortLivedCompilers();
   if (entry) (await entry.load()).register(program);
   else for (const c of COMMANDS) program.command(c.name).description(c.summary);
   try {

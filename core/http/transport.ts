@@ -3,7 +3,7 @@
  * (connect, headers, body, and one overall deadline) and in size, redirects followed only within the same host,
  * and every failure turned into one of the typed errors of errors.ts.
  */
-import { Agent, request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { OfxError } from '../errors.ts';
 import {
   OfxHttpStatusError,
@@ -16,6 +16,7 @@ import {
 } from './errors.ts';
 import { excerptOf, secretValuesOf } from './excerpt.ts';
 import { redirectTarget } from './redirect.ts';
+import { Agent, request } from './undici.ts';
 import { checkOfxUrl } from './url.ts';
 import { encodeOfx } from '../ofx/serialize.ts';
 

@@ -4,16 +4,32 @@
  * character the charset lacks, and a silent `?` in a password or an answer costs a refused sign-on (answers: a
  * 3001, and three of those lock the account).
  */
-import iconv from 'iconv-lite';
+import { Buffer } from 'node:buffer';
+import { createRequire } from 'node:module';
+import type Iconv from 'iconv-lite';
 import { OfxError } from '../errors.ts';
 import type { OfxNode } from './tree.ts';
 
 const CP1252 = 'windows-1252';
 
+let iconvLite: typeof Iconv | undefined;
+
+/** Loaded at the first text that is not plain ASCII; through require, as this is a synchronous function. */
+function iconv(): typeof Iconv {
+  iconvLite ??= createRequire(import.meta.url)('iconv-lite') as typeof Iconv;
+  return iconvLite;
+}
+
+/** Every character below U+0080: the same bytes in ASCII, latin1 and 1252. */
+const ASCII_ONLY = /^[\x00-\x7F]*$/;
+
 /** The text as 1252 bytes, or null when a character of it has no 1252 byte. */
 export function encodeWindows1252(text: string): Buffer | null {
-  const bytes = iconv.encode(text, CP1252);
-  return iconv.decode(bytes, CP1252) === text ? bytes : null;
+  // Nearly every request is plain ASCII: then iconv-lite and its tables of every charset (~6 MB at start-up,
+  // issue 7) need not load to give the same bytes.
+  if (ASCII_ONLY.test(text)) return Buffer.from(text, 'latin1');
+  const bytes = iconv().encode(text, CP1252);
+  return iconv().decode(bytes, CP1252) === text ? bytes : null;
 }
 
 /** The first character (code point) of `text` that 1252 cannot carry, or null. */

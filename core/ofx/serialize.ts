@@ -3,10 +3,10 @@
  * (XML declaration and the OFX processing instruction). Used for requests we send and for the
  * simulated bank's responses, so both families are produced by one piece of code.
  */
-import { XMLBuilder } from 'fast-xml-parser';
 import { encodeWindows1252, OfxCharsetError } from './charset.ts';
 import type { OfxNode } from './tree.ts';
 import type { OfxFormat } from './types.ts';
+import { fastXmlParser } from './xml-library.ts';
 
 export interface SerializeOptions {
   /** "102", "103" (SGML) or "200", "203", "211", "220" (XML). */
@@ -78,19 +78,25 @@ function toOrdered(node: OfxNode): Ordered {
   return { [node.name]: [{ '#text': node.value ?? '' }] };
 }
 
-const builder = new XMLBuilder({
-  preserveOrder: true,
-  format: true,
-  indentBy: '  ',
-  suppressEmptyNode: false,
-  processEntities: true,
-});
+let builder: InstanceType<ReturnType<typeof fastXmlParser>['XMLBuilder']> | undefined;
+
+/** Made at the first XML written: 1.x (SGML) never loads the XML library. */
+function xmlBuilder() {
+  builder ??= new (fastXmlParser().XMLBuilder)({
+    preserveOrder: true,
+    format: true,
+    indentBy: '  ',
+    suppressEmptyNode: false,
+    processEntities: true,
+  });
+  return builder;
+}
 
 /** `  <NAME>text</NAME>` as the builder writes a leaf on its own line; text never holds `<` (escaped). */
 const CLOSED_LEAF_LINE = /^(\s*<([A-Za-z0-9.]+)>[^<\r\n]*)<\/\2>$/gm;
 
 function serializeXml(root: OfxNode, o: SerializeOptions): string {
-  let body = (builder.build([toOrdered(root)]) as string).replace(/^\n/, '');
+  let body = (xmlBuilder().build([toOrdered(root)]) as string).replace(/^\n/, '');
   if (o.unclosedLeaves) body = body.replace(CLOSED_LEAF_LINE, '$1');
   body = body.replace(/\n/g, '\r\n');
   // SGML already ends every element with CRLF; the XML builder leaves the last one without.

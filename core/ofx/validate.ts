@@ -4,12 +4,12 @@
  * that is well formed (2.x), and a body that matches the declarations of aggregates.ts: known elements only,
  * required ones present, in the declared order, with well-formed values.
  */
-import { XMLValidator } from 'fast-xml-parser';
 import { OfxParseError } from '../errors.ts';
 import { aggregateDecl, OFX_DATETIME, type AggregateDecl, type ChildDecl } from './aggregates.ts';
 import { parseOfx } from './parse.ts';
 import type { OfxNode } from './tree.ts';
 import type { OfxFormat } from './types.ts';
+import { fastXmlParser } from './xml-library.ts';
 
 export type RequestValidation =
   | { ok: true; version: string; format: OfxFormat }
@@ -38,7 +38,7 @@ export function validateOfxRequest(text: string): RequestValidation {
 
   if (format === 'xml') {
     // Well-formedness first; fast-xml-parser's validator does not expand entities.
-    const wellFormed = XMLValidator.validate(start);
+    const wellFormed = fastXmlParser().XMLValidator.validate(start);
     if (wellFormed !== true) return fail(`malformed XML at line ${wellFormed.err.line}: ${wellFormed.err.msg}`);
   }
   const header = format === 'xml' ? checkXmlHeader(start) : checkSgmlHeader(start);

@@ -3,11 +3,12 @@
  * replaced, rejected or forgotten keys are kept as dropped rows, for the history (when received, used, dropped and
  * why), but without their ciphertext: a dropped key is gone, not merely unused.
  */
-import { and, eq, isNotNull, isNull, ne } from 'drizzle-orm';
+import { and, eq, isNotNull, isNull, ne, sql } from 'drizzle-orm';
 import type { KeyStore } from '../../core/sync/types.ts';
 import type { Database, Executor } from '../connection.ts';
 import { accessKeys, connections } from '../schema.ts';
 import { oneLine } from '../one-line.ts';
+import { param, prepared } from '../prepared.ts';
 import type { SecretBox } from '../secrets.ts';
 import { secretAad } from './connections.ts';
 
@@ -23,16 +24,26 @@ export class DbKeyStore implements KeyStore {
   /** The live key, decrypted; marks it used. Throws SecretKeyMismatchError when the key file changed. */
   async get(connectionId: string): Promise<string | null> {
     const id = parseConnectionId(connectionId);
-    return this.db.orm.transaction((tx) => {
-      const live = tx
-        .select({ id: accessKeys.id, encryptedKey: accessKeys.encryptedKey, clientUid: connections.clientUid })
-        .from(accessKeys)
-        .innerJoin(connections, eq(connections.id, accessKeys.connectionId))
-        .where(and(eq(accessKeys.connectionId, id), isNull(accessKeys.droppedAt)))
-        .get();
+    const { db } = this;
+    // Every keyed sync runs both: prepared once, run inside this transaction.
+    return db.orm.transaction(() => {
+      const live = prepared(db, 'accessKeys.live', (orm) =>
+        orm
+          .select({ id: accessKeys.id, encryptedKey: accessKeys.encryptedKey, clientUid: connections.clientUid })
+          .from(accessKeys)
+          .innerJoin(connections, eq(connections.id, accessKeys.connectionId))
+          .where(and(eq(accessKeys.connectionId, sql.placeholder('connectionId')), isNull(accessKeys.droppedAt)))
+          .prepare(),
+      ).get({ connectionId: id });
       if (!live) return null;
       const key = this.box.decrypt(live.encryptedKey, secretAad(live.clientUid, 'access-key'));
-      tx.update(accessKeys).set({ lastUsedAt: new Date().toISOString() }).where(eq(accessKeys.id, live.id)).run();
+      prepared(db, 'accessKeys.used', (orm) =>
+        orm
+          .update(accessKeys)
+          .set({ lastUsedAt: param('now') })
+          .where(eq(accessKeys.id, sql.placeholder('id')))
+          .prepare(),
+      ).run({ id: live.id, now: new Date().toISOString() });
       return key;
     }, { behavior: 'immediate' });
   }

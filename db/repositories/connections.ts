@@ -7,6 +7,7 @@ import { and, asc, eq, getTableColumns, sql } from 'drizzle-orm';
 import type { ConnectionConfig, ProfileFlags } from '../../core/sync/types.ts';
 import type { Database } from '../connection.ts';
 import { ConnectionExistsError } from '../errors.ts';
+import { param, prepared } from '../prepared.ts';
 import { accessKeys, connections } from '../schema.ts';
 import type { AnswerAggregate, ConnectionQuirks, ConnectionRow } from '../schema.ts';
 import type { SecretBox } from '../secrets.ts';
@@ -80,11 +81,13 @@ export function createConnection(db: Database, box: SecretBox, input: NewConnect
 /** The full row (secrets still encrypted), for `toConnectionConfig`. */
 export function getConnection(db: Database, memberId: number, name: string): ConnectionRow | null {
   return (
-    db.orm
-      .select()
-      .from(connections)
-      .where(and(eq(connections.memberId, memberId), eq(connections.name, name)))
-      .get() ?? null
+    prepared(db, 'connections.byName', (orm) =>
+      orm
+        .select()
+        .from(connections)
+        .where(and(eq(connections.memberId, sql.placeholder('memberId')), eq(connections.name, sql.placeholder('name'))))
+        .prepare(),
+    ).get({ memberId, name }) ?? null
   );
 }
 
@@ -253,7 +256,17 @@ export function updateProfileFlags(
 
 /** Notes a successful sync; the statement window of the next one starts from here. */
 export function markSynced(db: Database, connectionId: number, at: Date = new Date()): ConnectionRow {
-  return updateConnection(db, connectionId, { lastSyncedAt: at.toISOString() });
+  // Prepared once (every sync runs it); updatedAt given here, as the $onUpdateFn would be run only at prepare.
+  const row = prepared(db, 'connections.markSynced', (orm) =>
+    orm
+      .update(connections)
+      .set({ lastSyncedAt: param('lastSyncedAt'), updatedAt: param('updatedAt') })
+      .where(eq(connections.id, sql.placeholder('id')))
+      .returning()
+      .prepare(),
+  ).get({ id: connectionId, lastSyncedAt: at.toISOString(), updatedAt: new Date().toISOString() });
+  if (!row) throw new Error(`connection ${connectionId} does not exist`);
+  return row;
 }
 
 /** CLIENTUID, id, owner and name are deliberately not updatable here. */

@@ -1,7 +1,8 @@
 /** Writing what one sync downloaded: accounts, new transactions and balances, all or nothing. */
 import { eq, sql } from 'drizzle-orm';
 import type { AccountKind, Statement, Transaction } from '../../core/ofx/types.ts';
-import type { Database, Executor } from '../connection.ts';
+import type { Database } from '../connection.ts';
+import { param, prepared } from '../prepared.ts';
 import { accounts, transactions } from '../schema.ts';
 import { upsertAccount } from './accounts.ts';
 
@@ -38,30 +39,25 @@ export function saveStatements(
   options: SaveOptions = {},
 ): SavedStatement[] {
   return db.orm.transaction(
-    (tx) =>
+    () =>
       statements.map((statement) => {
-        let account = upsertAccount(tx, connectionId, statement.account, { currency: statement.currency });
+        let account = upsertAccount(db, connectionId, statement.account, { currency: statement.currency });
         const { ledgerBalance, availableBalance } = statement;
         const goodThrough = goodThroughOf(statement, options.requestedEnd);
         if (ledgerBalance || availableBalance || goodThrough) {
           account =
-            tx
-              .update(accounts)
-              .set({
-                ...(ledgerBalance && { ledgerBalance: ledgerBalance.amount, ledgerBalanceAsOf: ledgerBalance.asOf }),
-                ...(availableBalance && {
-                  availableBalance: availableBalance.amount,
-                  availableBalanceAsOf: availableBalance.asOf,
-                }),
-                ...(goodThrough && { lastGoodAt: goodThrough }),
-              })
-              .where(eq(accounts.id, account.id))
-              .returning()
-              .get() ?? account;
+            updateBalances(db, { ledger: Boolean(ledgerBalance), available: Boolean(availableBalance), goodThrough: Boolean(goodThrough) }).get({
+              id: account.id,
+              ledgerBalance: ledgerBalance?.amount ?? null,
+              ledgerBalanceAsOf: ledgerBalance?.asOf ?? null,
+              availableBalance: availableBalance?.amount ?? null,
+              availableBalanceAsOf: availableBalance?.asOf ?? null,
+              lastGoodAt: goodThrough,
+            }) ?? account;
         }
 
         let newTransactions = 0;
-        const insert = prepareInsert(tx);
+        const insert = insertTransaction(db);
         for (const t of statement.transactions) newTransactions += insert.run(toRow(t, account.id, runId)).changes;
 
         return {
@@ -77,6 +73,30 @@ export function saveStatements(
   );
 }
 
+/** What a statement reported: only those columns are written, so a balance the bank left out is kept. */
+interface BalanceShape {
+  ledger: boolean;
+  available: boolean;
+  goodThrough: boolean;
+}
+
+/** The UPDATE of one account's balances for that shape (at most eight of them, each prepared once). */
+function updateBalances(db: Database, shape: BalanceShape) {
+  const name = `accounts.balances:${Number(shape.ledger)}${Number(shape.available)}${Number(shape.goodThrough)}`;
+  return prepared(db, name, (orm) =>
+    orm
+      .update(accounts)
+      .set({
+        ...(shape.ledger && { ledgerBalance: param('ledgerBalance'), ledgerBalanceAsOf: param('ledgerBalanceAsOf') }),
+        ...(shape.available && { availableBalance: param('availableBalance'), availableBalanceAsOf: param('availableBalanceAsOf') }),
+        ...(shape.goodThrough && { lastGoodAt: param('lastGoodAt') }),
+      })
+      .where(eq(accounts.id, sql.placeholder('id')))
+      .returning()
+      .prepare(),
+  );
+}
+
 /** The earlier of the window asked for and the statement's DTEND: a bank may answer for less than was asked. */
 function goodThroughOf(statement: Statement, requestedEnd: Date | undefined): string | null {
   if (!requestedEnd) return null;
@@ -85,25 +105,27 @@ function goodThroughOf(statement: Statement, requestedEnd: Date | undefined): st
 }
 
 /**
- * One INSERT prepared per statement and run per row. A multi-row INSERT built per batch of 500 made drizzle and
- * SQLite build and parse a 5,500-parameter statement every time, which was most of a 100k-transaction sync.
+ * One INSERT run per row, prepared once. A multi-row INSERT built per batch of 500 made drizzle and SQLite build
+ * and parse a 5,500-parameter statement every time, which was most of a 100k-transaction sync.
  */
-function prepareInsert(tx: Executor) {
-  return tx
-    .insert(transactions)
-    .values({
-      accountId: sql.placeholder('accountId'),
-      fitid: sql.placeholder('fitid'),
-      posted: sql.placeholder('posted'),
-      amount: sql.placeholder('amount'),
-      type: sql.placeholder('type'),
-      name: sql.placeholder('name'),
-      memo: sql.placeholder('memo'),
-      checkNumber: sql.placeholder('checkNumber'),
-      firstSeenRunId: sql.placeholder('firstSeenRunId'),
-    })
-    .onConflictDoNothing({ target: [transactions.accountId, transactions.fitid] })
-    .prepare();
+function insertTransaction(db: Database) {
+  return prepared(db, 'transactions.insert', (orm) =>
+    orm
+      .insert(transactions)
+      .values({
+        accountId: sql.placeholder('accountId'),
+        fitid: sql.placeholder('fitid'),
+        posted: sql.placeholder('posted'),
+        amount: sql.placeholder('amount'),
+        type: sql.placeholder('type'),
+        name: sql.placeholder('name'),
+        memo: sql.placeholder('memo'),
+        checkNumber: sql.placeholder('checkNumber'),
+        firstSeenRunId: sql.placeholder('firstSeenRunId'),
+      })
+      .onConflictDoNothing({ target: [transactions.accountId, transactions.fitid] })
+      .prepare(),
+  );
 }
 
 function toRow(t: Transaction, accountRowId: number, runId: number | null) {

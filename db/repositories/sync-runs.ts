@@ -4,10 +4,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Database } from '../connection.ts';
 import { SyncAlreadyRunningError } from '../errors.ts';
 import { oneLine } from '../one-line.ts';
+import { param, prepared } from '../prepared.ts';
 import { syncRuns } from '../schema.ts';
 import type { SyncOutcome, SyncRunRow, SyncTrigger } from '../schema.ts';
 
@@ -42,11 +43,14 @@ export function startSyncRun(db: Database, connectionId: number, trigger: SyncTr
 
   const outcome = db.orm.transaction(
     (tx): { runId: number } | { refusedBy: SyncRunRow } => {
-      const running = tx
-        .select()
-        .from(syncRuns)
-        .where(and(eq(syncRuns.connectionId, connectionId), eq(syncRuns.state, 'running')))
-        .all();
+      // Every sync starts here: the lookup and the insert are prepared once (they run inside this transaction).
+      const running = prepared(db, 'syncRuns.running', (orm) =>
+        orm
+          .select()
+          .from(syncRuns)
+          .where(and(eq(syncRuns.connectionId, sql.placeholder('connectionId')), eq(syncRuns.state, 'running')))
+          .prepare(),
+      ).all({ connectionId });
       for (const run of running) {
         if (isStale(run, now, me, staleAfterMs)) {
           tx.update(syncRuns)
@@ -61,11 +65,22 @@ export function startSyncRun(db: Database, connectionId: number, trigger: SyncTr
           return { refusedBy: run };
         }
       }
-      const started = tx
-        .insert(syncRuns)
-        .values({ connectionId, trigger, state: 'running', startedAt: now, heartbeatAt: now, ...me })
-        .returning({ id: syncRuns.id })
-        .get();
+      const started = prepared(db, 'syncRuns.start', (orm) =>
+        orm
+          .insert(syncRuns)
+          .values({
+            connectionId: sql.placeholder('connectionId'),
+            trigger: sql.placeholder('trigger'),
+            state: 'running',
+            startedAt: sql.placeholder('now'),
+            heartbeatAt: sql.placeholder('now'),
+            ownerPid: sql.placeholder('ownerPid'),
+            ownerHost: sql.placeholder('ownerHost'),
+            ownerInstance: sql.placeholder('ownerInstance'),
+          })
+          .returning({ id: syncRuns.id })
+          .prepare(),
+      ).get({ connectionId, trigger, now, ...me });
       if (!started) throw new Error('the sync run was not created');
       return { runId: started.id };
     },
@@ -135,21 +150,33 @@ export interface RunResult {
 }
 
 export function finishSyncRun(db: Database, runId: number, result: RunResult, now: Date = new Date()): SyncRunRow {
-  const row = db.orm
-    .update(syncRuns)
-    .set({
-      state: result.outcome,
-      statusCode: result.statusCode ?? null,
-      message: result.message == null ? null : oneLine(result.message),
-      challenged: result.challenged,
-      newTransactions: result.newTransactions,
-      accountCount: result.accounts,
-      finishedAt: now.toISOString(),
-      heartbeatAt: now.toISOString(),
-    })
-    .where(eq(syncRuns.id, runId))
-    .returning()
-    .get();
+  const row = prepared(db, 'syncRuns.finish', (orm) =>
+    orm
+      .update(syncRuns)
+      .set({
+        state: param('state'),
+        statusCode: param('statusCode'),
+        message: param('message'),
+        challenged: param('challenged'),
+        newTransactions: param('newTransactions'),
+        accountCount: param('accountCount'),
+        finishedAt: param('now'),
+        heartbeatAt: param('now'),
+      })
+      .where(eq(syncRuns.id, sql.placeholder('id')))
+      .returning()
+      .prepare(),
+  ).get({
+    id: runId,
+    state: result.outcome,
+    statusCode: result.statusCode ?? null,
+    message: result.message == null ? null : oneLine(result.message),
+    // A raw SQL parameter: the boolean column's 0/1, as drizzle would have written it.
+    challenged: result.challenged ? 1 : 0,
+    newTransactions: result.newTransactions,
+    accountCount: result.accounts,
+    now: now.toISOString(),
+  });
   if (!row) throw new Error(`sync run ${runId} does not exist`);
   return row;
 }

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { commandWord, COMMANDS } from '../../bot/cli/main.ts';
+import { commandWord, COMMANDS, SHORT_LIVED_V8_FLAGS } from '../../bot/cli/main.ts';
 import { cli } from './cli-helpers.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -27,6 +27,13 @@ describe('lazy commands', () => {
       (await entry.load()).register(program);
       expect(program.commands.map((c) => [c.name(), c.description()])).toEqual([[entry.name, entry.summary]]);
     }
+  });
+
+  it("gives short-lived commands a V8 flag this Node knows, and the bot and servers V8's defaults", () => {
+    // V8 ignores (and warns of) a flag it does not have: a Node upgrade that drops it fails here.
+    const known = spawnSync(process.execPath, ['--v8-options'], { encoding: 'utf8' }).stdout;
+    for (const flag of SHORT_LIVED_V8_FLAGS.split(' ')) expect(known).toContain(`  ${flag} `);
+    expect(COMMANDS.filter((c) => c.longRunning).map((c) => c.name)).toEqual(['sim', 'bot', 'demo']);
   });
 
   it('lists every command in --help and refuses an unknown one in one line', async () => {

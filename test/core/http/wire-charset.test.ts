@@ -85,6 +85,17 @@ describe('the bytes of a 1.x request (CHARSET:1252)', () => {
   });
 });
 
+describe('the bytes of a plain-ASCII 1.x request', () => {
+  it('are the character codes, byte for byte, exactly as iconv-lite writes them in 1252', async () => {
+    // Plain ASCII skips iconv-lite (start-up, issue 7); the bytes must not differ for it.
+    const ascii = Array.from({ length: 0x80 }, (_, i) => String.fromCharCode(i)).join('');
+    const text = `OFXHEADER:100\r\n${ascii}`;
+    const iconv = (await import('iconv-lite')).default;
+    expect([...encodeOfx(text)]).toEqual([...iconv.encode(text, 'windows-1252')]);
+    expect([...encodeOfx(text)]).toEqual([...text].map((c) => c.charCodeAt(0)));
+  });
+});
+
 describe('the bytes of a 2.x request (UTF-8)', () => {
   it('sends the same characters as UTF-8', async () => {
     const { url, bodies } = await capture();
