@@ -2,8 +2,10 @@
  * Times one linearity shape (shapes.ts) at n and 10n units, in the child process (child.ts), so that the
  * verdict holds on any machine, idle or shared:
  * - CPU time of the process (user + system), not wall time: on a loaded machine the big input is preempted
- *   far more than a small one that fits in a time slice, and that alone made ratios of 30x to 60x out of
- *   about 10x of work; the minimum of wall times cannot undo it, since every big run is preempted.
+ *   far more than a small one that fits in a time slice, and that alone made ratios of 20x to 60x out of
+ *   about 10x of work; the minimum of wall times cannot undo it, since every big run is preempted. The
+ *   process runs --single-threaded, so that this is the parse's own work, its garbage collection included,
+ *   and not a background sweeper's or compiler's that happened to run at the time;
  * - the small size grows from the shape's units (doubling) until it takes at least MIN_SMALL_MS, so the
  *   ratio is never one of timer and scheduling noise on a fast machine;
  * - a full collection (--expose-gc) before every timing, so no run pays for garbage left by the one before;
@@ -14,7 +16,7 @@ import { checkInput } from './check.ts';
 import type { Shape } from './shapes.ts';
 
 /** The small input is grown until its best time is at least this (CPU time). */
-export const MIN_SMALL_MS = 3;
+export const MIN_SMALL_MS = 4;
 /** Never grow the small input beyond this many times the shape's units (nor the big one past MAX_BIG_CHARS). */
 const MAX_GROWTH = 64;
 const MAX_BIG_CHARS = 64 * 1024 * 1024;
@@ -76,7 +78,7 @@ export function timeShape(shape: Shape): ShapeTiming {
   let n = shape.units;
   let small = build(shape, n);
   warmUp(small);
-  while (best(small, 3)[0] < MIN_SMALL_MS && n < shape.units * MAX_GROWTH && small.length * 20 <= MAX_BIG_CHARS) {
+  while (best(small, 5)[0] < MIN_SMALL_MS && n < shape.units * MAX_GROWTH && small.length * 20 <= MAX_BIG_CHARS) {
     n *= 2;
     small = build(shape, n);
   }

@@ -47,7 +47,7 @@ export interface FuzzSummary {
 /** Starting the child (tsx compiling the sources) or building one case may take this long on a loaded machine. */
 const BUILD_TIMEOUT_MS = 60_000;
 
-/** `nodeFlags`: --expose-gc for the linearity timing, which collects before every run. */
+/** `nodeFlags`: for the linearity timing, --expose-gc (it collects before every run) and --single-threaded. */
 function startChild(nodeFlags: string[] = []): ChildProcess {
   return fork(CHILD, [], { execArgv: [...nodeFlags, '--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
 }
@@ -173,7 +173,7 @@ export const NOISE_FLOOR_MS = 1;
 
 function timeShapeInChild(shape: string, timeoutMs: number): Promise<ShapeTiming | null> {
   return new Promise((resolve) => {
-    const child = startChild(['--expose-gc']);
+    const child = startChild(['--expose-gc', '--single-threaded']);
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       resolve(null);
