@@ -58,6 +58,8 @@ describe('ampersands and references that never end', () => {
     const n = 5_000;
     const leaf = ofxOf(`OFXHEADER:100\r\nDATA:OFXSGML\r\nVERSION:102\r\n\r\n<OFX><MEMO>${'&amp;&#65;&lt;'.repeat(n)}`).children?.[0];
     expect(leaf?.value).toBe('&A<'.repeat(n));
+    // A few references, a few dozen (past the plain concatenation) and thousands (several chunks) read alike.
+    for (const k of [3, 16, 17, 40]) expect(decodeEntities(`${'x&lt;'.repeat(k)}.`)).toBe(`${'x<'.repeat(k)}.`);
     const mixed = Array.from({ length: n }, (_, i) => `${i}&amp;AT&T&#x42;`).join('');
     expect(decodeEntities(mixed)).toBe(Array.from({ length: n }, (_, i) => `${i}&AT&TB`).join(''));
   });
