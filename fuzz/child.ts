@@ -5,18 +5,19 @@
  */
 import { buildCase } from './cases.ts';
 import { checkInput } from './check.ts';
+import { timeShape, type ShapeTiming } from './linearity.ts';
 import { loadSeeds } from './seeds.ts';
 import { SHAPES } from './shapes.ts';
 
 export type ChildRequest =
   | { kind: 'cases'; seed: number; from: number; to: number; corpus: string | null; maxBytes?: number }
-  | { kind: 'time'; shape: string; n: number; runs: number };
+  | { kind: 'time'; shape: string };
 
 export type ChildMessage =
   | { kind: 'case'; index: number; outcome: 'result' | 'refused' | 'failure'; problem?: string; seedFile: string; mutations: string[]; bytes: number; ms: number }
   | { kind: 'parsing'; index: number }
   | { kind: 'cases-done' }
-  | { kind: 'time'; smallMs: number; smallBytes: number; bigMs: number; bigBytes: number };
+  | { kind: 'time'; timing: ShapeTiming };
 
 const send = (message: ChildMessage): Promise<void> =>
   new Promise((resolve, reject) => process.send?.(message, undefined, {}, (error) => (error ? reject(error) : resolve())));
@@ -47,22 +48,7 @@ async function handle(request: ChildRequest): Promise<void> {
   }
   const shape = SHAPES.find((s) => s.name === request.shape);
   if (!shape) throw new Error(`unknown shape ${request.shape}`);
-  const small = Buffer.from(shape.build(request.n), 'latin1');
-  const big = Buffer.from(shape.build(request.n * 10), 'latin1');
-  const time = (input: Buffer): number => {
-    const start = performance.now();
-    checkInput(input);
-    return performance.now() - start;
-  };
-  time(small); // the first call also compiles the parser
-  // Best of several runs, the two sizes taking turns so that both see the same load on a shared machine.
-  let smallMs = Infinity;
-  let bigMs = Infinity;
-  for (let i = 0; i < request.runs; i++) {
-    smallMs = Math.min(smallMs, time(small), time(small));
-    bigMs = Math.min(bigMs, time(big));
-  }
-  await send({ kind: 'time', smallMs, smallBytes: small.length, bigMs, bigBytes: big.length });
+  await send({ kind: 'time', timing: timeShape(shape) });
 }
 
 process.on('message', (request: ChildRequest) => {

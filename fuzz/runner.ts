@@ -5,6 +5,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { ChildMessage, ChildRequest } from './child.ts';
+import type { ShapeTiming } from './linearity.ts';
 import { SHAPES } from './shapes.ts';
 
 const CHILD = fileURLToPath(new URL('./child.ts', import.meta.url));
@@ -46,8 +47,9 @@ export interface FuzzSummary {
 /** Starting the child (tsx compiling the sources) or building one case may take this long on a loaded machine. */
 const BUILD_TIMEOUT_MS = 60_000;
 
-function startChild(): ChildProcess {
-  return fork(CHILD, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+/** `nodeFlags`: for the linearity timing, --expose-gc (it collects before every run) and --single-threaded. */
+function startChild(nodeFlags: string[] = []): ChildProcess {
+  return fork(CHILD, [], { execArgv: [...nodeFlags, '--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
 }
 
 /** Runs cases [from, to) in one child until they are all done or one stalls; resolves with where it stopped. */
@@ -148,12 +150,17 @@ export function reproduceCommand(seed: number, index: number, maxBytes?: number)
 
 export interface LinearityRow {
   shape: string;
+  /** Units at the small size (the shape's units, or more when that was too quick to time; see linearity.ts). */
   n: number;
   smallBytes: number;
-  smallMs: number;
   bigBytes: number | null;
+  /** Best CPU time at each size; bigMs null when the big one was stopped. */
+  smallMs: number;
   bigMs: number | null;
-  /** big / small time; null when the big one was stopped (then it is at least `timeoutRatio`). */
+  /** Best wall time at each size, printed beside the CPU time (the verdict is on CPU time). */
+  smallWallMs: number | null;
+  bigWallMs: number | null;
+  /** big / small CPU time; null when the shape's process was stopped (something quadratic) or died. */
   ratio: number | null;
   ok: boolean;
 }
@@ -164,9 +171,9 @@ export const LINEAR_RATIO = 15;
 /** Under this, a time is mostly timer and scheduling noise; ratios use at least this much for the small size. */
 export const NOISE_FLOOR_MS = 1;
 
-function timeShape(shape: string, n: number, runs: number, timeoutMs: number): Promise<Extract<ChildMessage, { kind: 'time' }> | null> {
+function timeShapeInChild(shape: string, timeoutMs: number): Promise<ShapeTiming | null> {
   return new Promise((resolve) => {
-    const child = startChild();
+    const child = startChild(['--expose-gc', '--single-threaded']);
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       resolve(null);
@@ -174,35 +181,36 @@ function timeShape(shape: string, n: number, runs: number, timeoutMs: number): P
     child.on('message', (m: ChildMessage) => {
       if (m.kind !== 'time') return;
       clearTimeout(timer);
-      resolve(m);
+      resolve(m.timing);
     });
     child.on('exit', () => {
       clearTimeout(timer);
       resolve(null);
     });
-    const request: ChildRequest = { kind: 'time', shape, n, runs };
+    const request: ChildRequest = { kind: 'time', shape };
     child.send(request);
   });
 }
 
 /**
- * Each shape at n and 10n units, in a fresh process, the sizes timed in turns (best of RUNS each). A shape
- * whose process does not answer within SHAPE_DEADLINE_MS (something quadratic on the big size) fails.
+ * Each shape at n and 10n units, in a fresh process (see linearity.ts for how it is timed). A shape whose
+ * process does not answer within SHAPE_DEADLINE_MS (something quadratic on the big size) fails.
  */
 export async function measureLinearity(onRow?: (row: LinearityRow) => void): Promise<LinearityRow[]> {
-  const RUNS = 5;
   const SHAPE_DEADLINE_MS = 180_000;
   const rows: LinearityRow[] = [];
   for (const shape of SHAPES) {
-    const m = await timeShape(shape.name, shape.units, RUNS, SHAPE_DEADLINE_MS);
-    const ratio = m ? m.bigMs / Math.max(m.smallMs, NOISE_FLOOR_MS) : null;
+    const t = await timeShapeInChild(shape.name, SHAPE_DEADLINE_MS);
+    const ratio = t ? t.bigMs / Math.max(t.smallMs, NOISE_FLOOR_MS) : null;
     const row: LinearityRow = {
       shape: shape.name,
-      n: shape.units,
-      smallBytes: m?.smallBytes ?? 0,
-      smallMs: m?.smallMs ?? Infinity,
-      bigBytes: m?.bigBytes ?? null,
-      bigMs: m?.bigMs ?? null,
+      n: t?.n ?? shape.units,
+      smallBytes: t?.smallBytes ?? 0,
+      bigBytes: t?.bigBytes ?? null,
+      smallMs: t?.smallMs ?? Infinity,
+      bigMs: t?.bigMs ?? null,
+      smallWallMs: t?.smallWallMs ?? null,
+      bigWallMs: t?.bigWallMs ?? null,
       ratio,
       ok: ratio !== null && ratio < LINEAR_RATIO,
     };

@@ -52,6 +52,17 @@ describe('ampersands and references that never end', () => {
     expect(decodeEntities('&#00000065;')).toBe('&#00000065;');
     expect(decodeEntities('a&amp')).toBe('a&amp');
   });
+
+  it('decodes a value of thousands of references, in order, text between them kept', () => {
+    // The linearity shape "entities in a value" (fuzz/shapes.ts), at a size that spans several joined chunks.
+    const n = 5_000;
+    const leaf = ofxOf(`OFXHEADER:100\r\nDATA:OFXSGML\r\nVERSION:102\r\n\r\n<OFX><MEMO>${'&amp;&#65;&lt;'.repeat(n)}`).children?.[0];
+    expect(leaf?.value).toBe('&A<'.repeat(n));
+    // A few references, a few dozen (past the plain concatenation) and thousands (several chunks) read alike.
+    for (const k of [3, 16, 17, 40]) expect(decodeEntities(`${'x&lt;'.repeat(k)}.`)).toBe(`${'x<'.repeat(k)}.`);
+    const mixed = Array.from({ length: n }, (_, i) => `${i}&amp;AT&T&#x42;`).join('');
+    expect(decodeEntities(mixed)).toBe(Array.from({ length: n }, (_, i) => `${i}&AT&TB`).join(''));
+  });
 });
 
 describe('aggregates left open', () => {
