@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `ofx-mfa` command. It runs the compiled JavaScript in dist/ (built by `npm run build`, and by `prepare` at
+// The `ofx-mfa` command. It runs the compiled, bundled JavaScript in dist/ (built by `npm run build`, and by `prepare` at
 // install) when, and only when, dist/ was built from exactly the sources beside it: dist/BUILD-STAMP.json holds the
 // digest of those sources (bin/source-digest.js) and is compared with theirs at every start, which costs a few
 // milliseconds. Otherwise (no build yet, or any source edited, added or removed since) it runs the TypeScript
@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { sourceDigest, STAMP_FILE } from './source-digest.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const compiled = new URL('../dist/bot/cli/main.js', import.meta.url);
+const compiled = new URL('../dist/cli/main.js', import.meta.url);
 
 function builtFromTheseSources() {
   if (process.env.OFX_MFA_FROM_SOURCE === '1') return false;

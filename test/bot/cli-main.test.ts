@@ -32,7 +32,7 @@ describe('lazy commands', () => {
   it("gives short-lived commands a V8 flag this Node knows, and the bot and servers V8's defaults", () => {
     // V8 ignores (and warns of) a flag it does not have: a Node upgrade that drops it fails here.
     const known = spawnSync(process.execPath, ['--v8-options'], { encoding: 'utf8' }).stdout;
-    for (const flag of SHORT_LIVED_V8_FLAGS.split(' ')) expect(known).toContain(`  ${flag} `);
+    for (const flag of SHORT_LIVED_V8_FLAGS.split(' ')) expect(known).toContain(`  ${flag.split('=')[0]} `);
     expect(COMMANDS.filter((c) => c.longRunning).map((c) => c.name)).toEqual(['sim', 'bot', 'demo']);
   });
 
@@ -59,8 +59,8 @@ describe('bin/ofx-mfa.js picks dist/ only when it is current', () => {
     mkdirSync(join(dir, 'migrations'), { recursive: true });
     writeFileSync(join(dir, 'migrations', '0000_x.sql'), 'create table x (a);');
     writeFileSync(join(dir, 'bot', 'cli', 'main.ts'), "export async function main(): Promise<void> { process.stdout.write('source\\n'); }\n");
-    mkdirSync(join(dir, 'dist', 'bot', 'cli'), { recursive: true });
-    writeFileSync(join(dir, 'dist', 'bot', 'cli', 'main.js'), "export async function main() { process.stdout.write('dist\\n'); }\n");
+    mkdirSync(join(dir, 'dist', 'cli'), { recursive: true });
+    writeFileSync(join(dir, 'dist', 'cli', 'main.js'), "export async function main() { process.stdout.write('dist\\n'); }\n");
     return dir;
   }
   const stamp = (dir: string) => {
