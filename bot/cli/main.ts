@@ -19,8 +19,8 @@ interface CommandEntry {
   name: string;
   summary: string;
   load: () => Promise<CommandModule>;
-  /** Runs until stopped (a bot, a server): it gets V8's full optimising compilers, see shortLivedCompilers. */
-  longRunning?: true;
+  /** Default 'short-lived'; see V8_FLAGS. */
+  kind?: Exclude<CommandKind, 'short-lived'>;
 }
 
 /** Every top-level command: its name, the one line `ofx-mfa --help` shows, and how to load it. */
@@ -32,10 +32,10 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'request', summary: 'print the OFX request a sync would send, with the password and keys masked', load: () => import('./commands/request.ts') },
   { name: 'parse', summary: 'print the statements of an OFX file as JSON (- reads stdin)', load: () => import('./commands/parse.ts') },
   { name: 'corpus', summary: 'parse every .ofx/.qfx file under DIR and report; files under a *fail* folder must fail', load: () => import('./commands/corpus.ts') },
-  { name: 'sim', summary: 'simulated services for demos and tests', load: () => import('./commands/sim.ts'), longRunning: true },
-  { name: 'bot', summary: 'run the Discord bot (DISCORD_TOKEN; optional DISCORD_APP_ID, DISCORD_GUILD_ID, DISCORD_API_BASE)', load: () => import('./commands/bot.ts'), longRunning: true },
+  { name: 'sim', summary: 'simulated services for demos and tests', load: () => import('./commands/sim.ts'), kind: 'simulator' },
+  { name: 'bot', summary: 'run the Discord bot (DISCORD_TOKEN; optional DISCORD_APP_ID, DISCORD_GUILD_ID, DISCORD_API_BASE)', load: () => import('./commands/bot.ts'), kind: 'bot' },
   { name: 'backup', summary: 'write a consistent copy of the live database (safe while the bot runs; the key file is needed to read it)', load: () => import('./commands/backup.ts') },
-  { name: 'demo', summary: 'run the offline demo: simulated bank + Discord stand-in + the real bot, one member played for you', load: () => import('./commands/demo.ts'), longRunning: true },
+  { name: 'demo', summary: 'run the offline demo: simulated bank + Discord stand-in + the real bot, one member played for you', load: () => import('./commands/demo.ts'), kind: 'bot' },
 ];
 
 /** The command word of argv (after node and the script): the first argument that is not a global option. */
@@ -48,22 +48,28 @@ export function commandWord(args: readonly string[]): string | undefined {
   return undefined;
 }
 
-/**
- * The V8 flags a short-lived command runs with. First, WebAssembly stays in V8's baseline compiler (Liftoff). undici
- * parses HTTP with llhttp compiled to WebAssembly, and after the first few kilobytes of an answer V8 starts
- * re-compiling llhttp's one huge state-machine function with its optimising compiler on background threads; a
- * process then waits for that job before it exits. For one sync that job cost ~35 MB of peak memory and ~0.3 s
- * (issue 7), to speed up a parser that has already finished. Liftoff code behaves identically, only slower on
- * megabytes of HTTP, which a command line never reads; the bot and the servers keep the default.
- * Second, the young generation does not grow past its first size: a keyed sync then peaks 4-5 MB lower (70.6 ->
- * 65.9 MB), and parsing a 100k-transaction file (14 MB SGML, 16 MB XML) took no longer, with ~20 MB less peak.
- */
-export const SHORT_LIVED_V8_FLAGS = '--liftoff-only --semi-space-growth-factor=1';
+/** How a command runs, for the V8 flags it gets (V8_FLAGS). */
+type CommandKind = 'short-lived' | 'bot' | 'simulator';
 
-/** Before any WebAssembly is compiled (undici compiles llhttp at its first connection), so the flags apply to it. */
-function shortLivedCompilers(): void {
-  setFlagsFromString(SHORT_LIVED_V8_FLAGS);
-}
+/**
+ * V8 flags per kind of command, set at its start, before any WebAssembly is compiled (undici compiles llhttp at
+ * its first connection) and before the heap has grown.
+ * - `--semi-space-growth-factor=1`: the young generation keeps its first size instead of growing to 16 MB
+ *   semi-spaces that, once touched, stay resident. A keyed sync peaks 4-5 MB lower (70.6 -> 65.9 MB); parsing a
+ *   100k-transaction file (14 MB SGML, 16 MB XML) took no longer and peaked ~20 MB lower; the bot held ~110 MB
+ *   after 1,000 interactions instead of ~138 MB, with its acknowledgements as quick (`npm run bench -- bot-load`).
+ * - `--liftoff-only`, short-lived commands only: WebAssembly stays in V8's baseline compiler. undici parses HTTP
+ *   with llhttp compiled to WebAssembly, and after the first few kilobytes of an answer V8 starts re-compiling
+ *   llhttp's one huge function with its optimising compiler on background threads; a process then waits for that
+ *   job before it exits: ~35 MB of peak memory and ~0.3 s for one sync (issue 7), to speed up a parser that has
+ *   already finished. A process that lives on (the bot) keeps the optimised code, so it keeps the default.
+ * - The simulators keep V8's defaults: they are the load other benchmarks measure against.
+ */
+export const V8_FLAGS: Record<CommandKind, string> = {
+  'short-lived': '--liftoff-only --semi-space-growth-factor=1',
+  bot: '--semi-space-growth-factor=1',
+  simulator: '',
+};
 
 export function createProgram(): Command {
   return new Command('ofx-mfa')
@@ -88,7 +94,8 @@ export async function main(argv: string[]): Promise<void> {
   // `ofx-mfa help bank` is `ofx-mfa bank --help`: the named command's own module has its subcommands.
   if (word === 'help') word = commandWord(args.slice(args.indexOf('help') + 1));
   const entry = COMMANDS.find((c) => c.name === word);
-  if (!entry?.longRunning) shortLivedCompilers();
+  const flags = V8_FLAGS[entry?.kind ?? 'short-lived'];
+  if (flags) setFlagsFromString(flags);
   if (entry) (await entry.load()).register(program);
   else for (const c of COMMANDS) program.command(c.name).description(c.summary);
   try {

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { commandWord, COMMANDS, SHORT_LIVED_V8_FLAGS } from '../../bot/cli/main.ts';
+import { commandWord, COMMANDS, V8_FLAGS } from '../../bot/cli/main.ts';
 import { cli } from './cli-helpers.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -29,11 +29,12 @@ describe('lazy commands', () => {
     }
   });
 
-  it("gives short-lived commands a V8 flag this Node knows, and the bot and servers V8's defaults", () => {
+  it('gives each kind of command V8 flags this Node knows: the bot and demo theirs, the simulators none', () => {
     // V8 ignores (and warns of) a flag it does not have: a Node upgrade that drops it fails here.
     const known = spawnSync(process.execPath, ['--v8-options'], { encoding: 'utf8' }).stdout;
-    for (const flag of SHORT_LIVED_V8_FLAGS.split(' ')) expect(known).toContain(`  ${flag.split('=')[0]} `);
-    expect(COMMANDS.filter((c) => c.longRunning).map((c) => c.name)).toEqual(['sim', 'bot', 'demo']);
+    for (const flag of Object.values(V8_FLAGS).join(' ').split(' ').filter(Boolean)) expect(known).toContain(`  ${flag.split('=')[0]} `);
+    expect(COMMANDS.filter((c) => c.kind).map((c) => [c.name, c.kind])).toEqual([['sim', 'simulator'], ['bot', 'bot'], ['demo', 'bot']]);
+    expect(V8_FLAGS.simulator).toBe('');
   });
 
   it('lists every command in --help and refuses an unknown one in one line', async () => {
