@@ -103,11 +103,13 @@ export interface LiveKeyInfo {
 
 export function liveKeyInfo(db: Database, connectionId: number): LiveKeyInfo | null {
   return (
-    db.orm
-      .select({ receivedAt: accessKeys.receivedAt, lastUsedAt: accessKeys.lastUsedAt })
-      .from(accessKeys)
-      .where(and(eq(accessKeys.connectionId, connectionId), isNull(accessKeys.droppedAt)))
-      .get() ?? null
+    prepared(db, 'accessKeys.liveInfo', (orm) =>
+      orm
+        .select({ receivedAt: accessKeys.receivedAt, lastUsedAt: accessKeys.lastUsedAt })
+        .from(accessKeys)
+        .where(and(eq(accessKeys.connectionId, sql.placeholder('connectionId')), isNull(accessKeys.droppedAt)))
+        .prepare(),
+    ).get({ connectionId }) ?? null
   );
 }
 

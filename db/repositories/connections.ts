@@ -93,7 +93,7 @@ export function getConnection(db: Database, memberId: number, name: string): Con
 
 /** By row id, e.g. from a button's custom id; check `memberId` before acting for someone. */
 export function getConnectionById(db: Database, id: number): ConnectionRow | null {
-  return db.orm.select().from(connections).where(eq(connections.id, id)).get() ?? null;
+  return prepared(db, 'connections.byId', (orm) => orm.select().from(connections).where(eq(connections.id, sql.placeholder('id'))).prepare()).get({ id }) ?? null;
 }
 
 const {

@@ -1,6 +1,7 @@
 /** Members: the people who own connections, known by Discord user id or (command line) a local name. */
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Database } from '../connection.ts';
+import { param, prepared } from '../prepared.ts';
 import { members } from '../schema.ts';
 import type { Member } from '../schema.ts';
 
@@ -11,14 +12,17 @@ export function ensureLocalMember(db: Database, name: string): Member {
 }
 
 /** The member behind a Discord user, created on first use; the display name follows the latest seen. */
+/** Every Discord interaction starts with this, before its acknowledgement: prepared once per database. */
 export function ensureDiscordMember(db: Database, discordUserId: string, displayName: string): Member {
   return must(
-    db.orm
-      .insert(members)
-      .values({ discordUserId, displayName })
-      .onConflictDoUpdate({ target: members.discordUserId, set: { displayName } })
-      .returning()
-      .get(),
+    prepared(db, 'members.ensureDiscord', (orm) =>
+      orm
+        .insert(members)
+        .values({ discordUserId: sql.placeholder('discordUserId'), displayName: sql.placeholder('displayName') })
+        .onConflictDoUpdate({ target: members.discordUserId, set: { displayName: param('displayName') } })
+        .returning()
+        .prepare(),
+    ).get({ discordUserId, displayName }),
     discordUserId,
   );
 }

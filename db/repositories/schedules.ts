@@ -1,6 +1,7 @@
 /** Scheduled syncs: one row per connection, so a restart (or another process) picks them up. */
-import { and, asc, eq, lte } from 'drizzle-orm';
+import { and, asc, eq, lte, sql } from 'drizzle-orm';
 import type { Database } from '../connection.ts';
+import { prepared } from '../prepared.ts';
 import { connections, schedules } from '../schema.ts';
 import type { ScheduleEvery, ScheduleRow } from '../schema.ts';
 
@@ -25,13 +26,17 @@ export function getSchedule(db: Database, connectionId: number): ScheduleRow | n
 
 /** A member's schedules with their connection names. */
 export function listMemberSchedules(db: Database, memberId: number): Array<ScheduleRow & { connectionName: string }> {
-  return db.orm
-    .select({ schedule: schedules, connectionName: connections.name })
-    .from(schedules)
-    .innerJoin(connections, eq(connections.id, schedules.connectionId))
-    .where(eq(connections.memberId, memberId))
-    .orderBy(asc(connections.name))
-    .all()
+  // Every /sync reads it (for the notices it owes the member): prepared once per database.
+  return prepared(db, 'schedules.ofMember', (orm) =>
+    orm
+      .select({ schedule: schedules, connectionName: connections.name })
+      .from(schedules)
+      .innerJoin(connections, eq(connections.id, schedules.connectionId))
+      .where(eq(connections.memberId, sql.placeholder('memberId')))
+      .orderBy(asc(connections.name))
+      .prepare(),
+  )
+    .all({ memberId })
     .map((r) => ({ ...r.schedule, connectionName: r.connectionName }));
 }
 

@@ -44,6 +44,10 @@ describe('members', () => {
     expect(again.displayName).toBe('Dana R.');
     expect(again.localName).toBeNull();
     expect(d.createdAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+    // The statement is prepared once: another user is another row, and Dana keeps her name.
+    const e = ensureDiscordMember(db, '223456789012345678', 'Eve');
+    expect([e.id === d.id, e.displayName, e.discordUserId]).toEqual([false, 'Eve', '223456789012345678']);
+    expect(ensureDiscordMember(db, '123456789012345678', 'Dana R.')).toMatchObject({ id: d.id, displayName: 'Dana R.' });
   });
 });
 
