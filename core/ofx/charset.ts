@@ -5,20 +5,15 @@
  * 3001, and three of those lock the account).
  */
 import { Buffer } from 'node:buffer';
-import { createRequire } from 'node:module';
 import type Iconv from 'iconv-lite';
 import { OfxError } from '../errors.ts';
+import { lazyRequire } from '../lazy-require.ts';
 import type { OfxNode } from './tree.ts';
 
 const CP1252 = 'windows-1252';
 
-let iconvLite: typeof Iconv | undefined;
-
-/** Loaded at the first text that is not plain ASCII; through require, as this is a synchronous function. */
-function iconv(): typeof Iconv {
-  iconvLite ??= createRequire(import.meta.url)('iconv-lite') as typeof Iconv;
-  return iconvLite;
-}
+/** Loaded at the first text that is not plain ASCII. */
+const iconv = lazyRequire<typeof Iconv>('iconv-lite');
 
 /** Every character below U+0080: the same bytes in ASCII, latin1 and 1252. */
 const ASCII_ONLY = /^[\x00-\x7F]*$/;

@@ -4,12 +4,7 @@
  * checks. Its ESM entry is some forty small modules, which cost a 1.x `ofx-mfa sync` ~0.1 s and 8 MB at start-up
  * for nothing (issue 7); the bundled build loads in a fraction of that, and only when XML is written or checked.
  */
-import { createRequire } from 'node:module';
 import type * as FastXmlParser from 'fast-xml-parser';
+import { lazyRequire } from '../lazy-require.ts';
 
-let loaded: typeof FastXmlParser | undefined;
-
-export function fastXmlParser(): typeof FastXmlParser {
-  loaded ??= createRequire(import.meta.url)('fast-xml-parser') as typeof FastXmlParser;
-  return loaded;
-}
+export const fastXmlParser = lazyRequire<typeof FastXmlParser>('fast-xml-parser');
